@@ -1,0 +1,101 @@
+/**
+ * The configuration users write in `stowage.config.{ts,mjs,js,json}`.
+ * Every key is optional; `resolveConfig` fills the defaults once.
+ */
+export interface StowageConfig {
+  static?: StaticConfig;
+  media?: MediaConfig;
+  images?: ImagesConfig;
+  /** Key for HMAC-signed URLs (Django's SECRET_KEY). @default env `STOWAGE_SECRET` */
+  secret?: string;
+}
+
+/** A source folder, optionally mounted below a prefix (Django's `("prefix", "dir")`). */
+export interface StaticDirSpec {
+  /** URL prefix the folder's files appear under, without a trailing `/`. */
+  prefix?: string;
+  dir: string;
+}
+
+export type CompressionFormat = "br" | "gzip" | "zstd";
+
+/**
+ * A storage: a driver spec object (`{ driver: "s3", bucket: "b" }`) or a URL
+ * (`s3://bucket/prefix?region=eu-west-1`, `file:///var/media`, `memory://`).
+ * The storage module owns the meaning of each driver's keys.
+ */
+export type StorageSpecInput = string | ({ driver: string } & Record<string, unknown>);
+
+export interface StaticConfig {
+  /** URL prefix static files are served under (STATIC_URL). Must start and end with `/`. @default "/static/" */
+  url?: string;
+  /** Where `collect` writes (STATIC_ROOT). Relative to the config file. @default "staticfiles" */
+  root?: string;
+  /** Source folders, searched in order (STATICFILES_DIRS). @default ["static"] when that folder exists */
+  dirs?: (string | StaticDirSpec)[];
+  /** App folders; each contributes `<app>/static/`, searched after `dirs`, in order. @default [] */
+  apps?: string[];
+  /** Extra ignore patterns (glob, on the basename or the relative path), added to `.*`, `*~`, `CVS`. @default [] */
+  ignore?: string[];
+  /** Give collected files content-hashed names and write the manifest. @default true */
+  hash?: boolean;
+  /** Precompressed variants to write; `false` or `[]` for none. @default ["br", "gzip"] */
+  compress?: CompressionFormat[] | false;
+  /** Collect into this storage instead of the local `root` (e.g. S3). @default the local root */
+  storage?: StorageSpecInput;
+}
+
+export interface MediaConfig {
+  /** URL prefix public media is served under (MEDIA_URL). @default "/media/" */
+  url?: string;
+  /** The default storage for uploads (DEFAULT_FILE_STORAGE). @default { driver: "fs", root: "media" } */
+  storage?: StorageSpecInput;
+  /** Further named storages, e.g. `{ private: "file:///srv/private" }`. @default {} */
+  storages?: Record<string, StorageSpecInput>;
+  /** Upload limits; see `stowage/uploads` for each key's meaning and default. */
+  uploads?: Record<string, unknown>;
+}
+
+export interface ImagesConfig {
+  /** Named variants, e.g. `{ thumb: { cover: [300, 300], format: "webp" } }`; see `stowage/images`. */
+  variants?: Record<string, Record<string, unknown>>;
+  /** Refuse input images with more pixels than this. See `stowage/images` for the default. */
+  maxInputPixels?: number;
+}
+
+/** A static source folder after resolution: absolute dir, normalised prefix (`""` or `a/b`). */
+export interface StaticSource {
+  prefix: string;
+  dir: string;
+  /** Where the source came from, for messages: `dirs[0]` or `apps[1]`. */
+  origin: string;
+}
+
+export interface ResolvedConfig {
+  /** The config file that was loaded, or `undefined` when running on defaults. */
+  file: string | undefined;
+  /** The folder relative paths were resolved from. */
+  baseDir: string;
+  static: {
+    url: string;
+    root: string;
+    sources: StaticSource[];
+    ignore: string[];
+    /** True when the user's patterns replace the defaults (`--no-default-ignore`). */
+    defaultIgnore: boolean;
+    hash: boolean;
+    compress: CompressionFormat[];
+    storage: StorageSpecInput | undefined;
+  };
+  media: {
+    url: string;
+    storage: StorageSpecInput;
+    storages: Record<string, StorageSpecInput>;
+    uploads: Record<string, unknown>;
+  };
+  images: {
+    variants: Record<string, Record<string, unknown>>;
+    maxInputPixels: number | undefined;
+  };
+  secret: string | undefined;
+}

@@ -1,0 +1,93 @@
+import type { Readable } from "node:stream";
+
+/**
+ * What a caller may hand to `save`: bytes, text, a Node stream, a web stream,
+ * or an async iterable of chunks. Streams are never buffered whole.
+ */
+export type StorageContent =
+  | Uint8Array
+  | string
+  | Readable
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+export interface SaveOptions {
+  /** MIME type stored with the object (clouds) or used when serving. Guessed from the name when absent. */
+  contentType?: string;
+  /** `Cache-Control` stored with the object (clouds). */
+  cacheControl?: string;
+  /** `Content-Disposition` stored with the object (clouds). */
+  contentDisposition?: string;
+  /** Free-form string metadata (e.g. the original upload name). */
+  metadata?: Record<string, string>;
+  /**
+   * Replace an existing object of the same name instead of choosing a free name.
+   * @default false
+   */
+  overwrite?: boolean;
+  /** Cancels the save; a cancelled save leaves nothing under the final name. */
+  signal?: AbortSignal;
+}
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive. Absent: to the end. */
+  end?: number;
+}
+
+export interface OpenOptions {
+  range?: ByteRange;
+  signal?: AbortSignal;
+}
+
+export interface StorageStat {
+  name: string;
+  /** Bytes. */
+  size: number;
+  lastModified: Date;
+  contentType?: string;
+  /** Driver's entity tag, when it has one. */
+  etag?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface ListEntry {
+  name: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface SignedUrlOptions {
+  /** Lifetime of the link in seconds. @default 3600 */
+  expiresIn?: number;
+  /** `inline` or `attachment` (optionally with a filename). @default "inline" */
+  disposition?: "inline" | "attachment" | { type: "inline" | "attachment"; filename: string };
+}
+
+/**
+ * One interface for every backend. Names are `/`-separated relative keys;
+ * the name policy (validation, traversal refusal, never-overwrite) is applied
+ * above the drivers, so every driver behaves the same.
+ */
+export interface Storage {
+  /** Saves content under `name` or, when taken, a free variant of it; returns the final name. */
+  save(name: string, content: StorageContent, options?: SaveOptions): Promise<string>;
+  /** A stream of the object's bytes (optionally a range). Throws `E_NOT_FOUND` when absent. */
+  open(name: string, options?: OpenOptions): Promise<Readable>;
+  /** The whole object in memory. Throws `E_NOT_FOUND` when absent. */
+  read(name: string): Promise<Buffer>;
+  /** Deletes the object; deleting a missing name is not an error. */
+  delete(name: string): Promise<void>;
+  exists(name: string): Promise<boolean>;
+  /** Size, dates and type; `null` when the object does not exist. */
+  stat(name: string): Promise<StorageStat | null>;
+  /** Every object whose name starts with `prefix`, paginated underneath. */
+  list(prefix?: string): AsyncIterable<ListEntry>;
+  /** The public URL of the object. */
+  url(name: string): string;
+  /** A URL that grants access until it expires. */
+  signedUrl(name: string, options?: SignedUrlOptions): Promise<string>;
+  /** Copies `from` to `to` (a free variant of `to` unless `overwrite`); returns the final name. */
+  copy(from: string, to: string, options?: { overwrite?: boolean }): Promise<string>;
+}
