@@ -106,7 +106,7 @@ function resolveSources(config: StowageConfig, baseDir: string): StaticSource[] 
           origin: `dirs[${index}]`,
         });
       } else {
-        fail(key, 'a folder path or { prefix, dir }', entry);
+        fail(key, "a folder path or { prefix, dir }", entry);
       }
     });
   }
@@ -127,7 +127,8 @@ function stringList(value: unknown, key: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail(key, "an array of strings", value);
   value.forEach((item, index) => {
-    if (typeof item !== "string" || item === "") fail(`${key}[${index}]`, "a non-empty string", item);
+    if (typeof item !== "string" || item === "")
+      fail(`${key}[${index}]`, "a non-empty string", item);
   });
   return value as string[];
 }
@@ -135,7 +136,8 @@ function stringList(value: unknown, key: string): string[] {
 function compression(value: unknown): CompressionFormat[] {
   if (value === undefined) return ["br", "gzip"];
   if (value === false) return [];
-  if (!Array.isArray(value)) fail("static.compress", 'false or a list of "br", "gzip", "zstd"', value);
+  if (!Array.isArray(value))
+    fail("static.compress", 'false or a list of "br", "gzip", "zstd"', value);
   value.forEach((item, index) => {
     if (!COMPRESSION_FORMATS.includes(item)) {
       fail(`static.compress[${index}]`, 'one of "br", "gzip", "zstd"', item);
@@ -151,7 +153,16 @@ function optionalBoolean(value: unknown, key: string, fallback: boolean): boolea
 }
 
 const TOP_KEYS = new Set(["static", "media", "images", "secret"]);
-const STATIC_KEYS = new Set(["url", "root", "dirs", "apps", "ignore", "hash", "compress", "storage"]);
+const STATIC_KEYS = new Set([
+  "url",
+  "root",
+  "dirs",
+  "apps",
+  "ignore",
+  "hash",
+  "compress",
+  "storage",
+]);
 const MEDIA_KEYS = new Set(["url", "storage", "storages", "uploads"]);
 const IMAGES_KEYS = new Set(["variants", "maxInputPixels"]);
 
@@ -202,7 +213,8 @@ export function resolveConfig(
   const staticRoot = optionalString(raw.static?.root, "static.root") ?? "staticfiles";
   const storages: Record<string, StorageSpecInput> = {};
   const namedStorages = raw.media?.storages ?? {};
-  if (!isObject(namedStorages)) fail("media.storages", "an object of named storages", namedStorages);
+  if (!isObject(namedStorages))
+    fail("media.storages", "an object of named storages", namedStorages);
   for (const [name, spec] of Object.entries(namedStorages)) {
     storages[name] = storageSpec(spec, `media.storages.${name}`, baseDir)!;
   }
