@@ -1,0 +1,119 @@
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config/load.js";
+import type { ResolvedConfig } from "../config/types.js";
+import { StowageError } from "../errors.js";
+import type { Command, CommandContext, Output } from "./command.js";
+import { UsageError } from "./command.js";
+import { commands } from "./commands/index.js";
+
+export interface MainOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  stdout?: Output;
+  stderr?: Output;
+  isTTY?: boolean;
+  signal?: AbortSignal;
+}
+
+const red = (text: string, color: boolean) => (color ? `\x1b[31m${text}\x1b[39m` : text);
+
+function globalHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    "Usage: stowage <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Every command takes --config PATH and --help.",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Run the CLI with `argv` (without node and the script) and return the exit
+ * code. The bin file is the only place that turns it into `process.exit`.
+ */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const isTTY = options.isTTY ?? Boolean(process.stderr.isTTY);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    stdout.write(globalHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    const { createRequire } = await import("node:module");
+    const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
+    stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const command: Command | undefined = commands.find((c) => c.name === name);
+  if (!command) {
+    stderr.write(
+      `${red(`Unknown command "${name}".`, isTTY)} Run "stowage --help" for the list.\n`,
+    );
+    return 2;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: {
+        ...command.options,
+        config: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+    } as Parameters<typeof parseArgs>[0]);
+  } catch (error) {
+    stderr.write(`${red((error as Error).message, isTTY)}\nRun "stowage ${name} --help".\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    stdout.write(`${command.usage.trimEnd()}\n`);
+    return 0;
+  }
+  if (parsed.positionals.length > (command.maxPositionals ?? 0)) {
+    stderr.write(
+      `${red(`Unexpected argument "${parsed.positionals.at(-1)}".`, isTTY)}\nRun "stowage ${name} --help".\n`,
+    );
+    return 2;
+  }
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  let configPromise: Promise<ResolvedConfig> | undefined;
+  const context: CommandContext = {
+    values: parsed.values as CommandContext["values"],
+    positionals: parsed.positionals,
+    config: () => {
+      configPromise ??= loadConfig({ cwd, env, file: parsed.values.config as string | undefined });
+      return configPromise;
+    },
+    stdout,
+    stderr,
+    isTTY,
+    signal: options.signal ?? new AbortController().signal,
+    cwd,
+    env,
+  };
+  try {
+    return await command.run(context);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      stderr.write(`${red(error.message, isTTY)}\nRun "stowage ${name} --help".\n`);
+      return 2;
+    }
+    if (error instanceof StowageError) {
+      stderr.write(`${red(`error: ${error.message}`, isTTY)}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    stderr.write(`${red(`unexpected error: ${message}`, isTTY)}\n`);
+    return 1;
+  }
+}
