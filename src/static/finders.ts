@@ -1,5 +1,5 @@
 import { type Dirent, statSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import type { StaticSource } from "../config/types.js";
@@ -137,7 +137,7 @@ export class Finder {
     const shadowed = new Map<string, FoundFile[]>();
     for (const source of this.sources) {
       await this.checkSource(source);
-      for await (const file of this.walk(source, source.dir, "")) {
+      for await (const file of this.walk(source, source.dir, "", new Set())) {
         const winner = files.get(file.path);
         if (!winner) {
           files.set(file.path, file);
@@ -171,7 +171,18 @@ export class Finder {
     }
   }
 
-  private async *walk(source: StaticSource, dir: string, inner: string): AsyncGenerator<FoundFile> {
+  private async *walk(
+    source: StaticSource,
+    dir: string,
+    inner: string,
+    ancestors: Set<string>,
+  ): AsyncGenerator<FoundFile> {
+    // A symlinked folder that points at one of its own ancestors would recurse forever.
+    const real = await realpath(dir);
+    if (ancestors.has(real)) {
+      throw new SourceDirError(`${dir}: a symlink loops back to ${real}; remove or ignore it.`);
+    }
+    ancestors.add(real);
     let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -197,9 +208,10 @@ export class Finder {
           throw new UnreadableFileError(absolute, { cause: error });
         }
       }
-      if (isDir) yield* this.walk(source, absolute, innerPath);
+      if (isDir) yield* this.walk(source, absolute, innerPath, ancestors);
       else if (isFile) yield { path: publicPath, absolute, source };
     }
+    ancestors.delete(real);
   }
 }
 
