@@ -1,0 +1,86 @@
+import { Readable } from "node:stream";
+import type {
+  ByteRange,
+  ListEntry,
+  SaveOptions,
+  SignedUrlOptions,
+  StorageContent,
+  StorageStat,
+} from "./types.js";
+
+/** What a driver stores beside the bytes; the policy layer has already checked the name. */
+export type DriverWriteOptions = Omit<SaveOptions, "overwrite">;
+
+/**
+ * A dumb backend. It sees only names the policy layer validated, returns
+ * `null`/`false` for a real not-found, and throws anything else unchanged
+ * (the policy layer wraps it). One file per driver under `drivers/`.
+ */
+export interface StorageDriver {
+  /** `fs`, `memory`, `s3`, ... used in error messages. */
+  readonly kind: string;
+  /**
+   * Write `body` under `key`. With `ifNoneMatch`, the write must fail with
+   * `NameTakenError` when `key` exists, atomically where the backend can.
+   */
+  put(
+    key: string,
+    body: Readable,
+    options: DriverWriteOptions & { ifNoneMatch?: boolean },
+  ): Promise<void>;
+  /**
+   * Write `body` once and commit it under the first free name of
+   * `candidates`; return that name. Drivers that can re-link written bytes
+   * (fs, memory) implement this so concurrent saves never need a replay.
+   */
+  createFirstFree?(
+    candidates: Iterator<string>,
+    body: Readable,
+    options: DriverWriteOptions,
+  ): Promise<string>;
+  /** Whether `put` with `ifNoneMatch` is enforced by the backend. */
+  readonly conditionalPut: boolean;
+  get(key: string, options: { range?: ByteRange; signal?: AbortSignal }): Promise<Readable | null>;
+  head(key: string): Promise<StorageStat | null>;
+  delete(key: string): Promise<void>;
+  list(prefix: string): AsyncIterable<ListEntry>;
+  url(key: string): string;
+  signedUrl(
+    key: string,
+    options: Required<Pick<SignedUrlOptions, "expiresIn">> & SignedUrlOptions,
+  ): Promise<string>;
+  /** Server-side copy; `false` when `from` is missing. Absent: the policy layer streams. */
+  copy?(from: string, to: string, options: { ifNoneMatch?: boolean }): Promise<boolean>;
+}
+
+/** Whether `content` can be turned into a fresh stream again (for a retried upload). */
+export function isReplayable(content: StorageContent): content is Uint8Array | string {
+  return typeof content === "string" || content instanceof Uint8Array;
+}
+
+/** Any accepted content as a Node stream, without buffering streams. */
+export function toReadable(content: StorageContent): Readable {
+  if (typeof content === "string") return Readable.from([Buffer.from(content, "utf8")]);
+  if (content instanceof Uint8Array)
+    return Readable.from([Buffer.from(content.buffer, content.byteOffset, content.byteLength)]);
+  if (content instanceof Readable) return content;
+  if (typeof (content as ReadableStream).getReader === "function") {
+    return Readable.fromWeb(content as import("node:stream/web").ReadableStream<Uint8Array>);
+  }
+  if (Symbol.asyncIterator in (content as object))
+    return Readable.from(content as AsyncIterable<Uint8Array>);
+  throw new TypeError("save() content must be bytes, a string, or a Node/web stream");
+}
+
+/** `Content-Disposition` value for a signed URL's disposition option. */
+export function dispositionHeader(disposition: SignedUrlOptions["disposition"]): string {
+  if (disposition === undefined || typeof disposition === "string") return disposition ?? "inline";
+  const ascii = disposition.filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  const encoded = encodeURIComponent(disposition.filename);
+  return `${disposition.type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Encode each `/`-separated segment of a name for use in a URL path. */
+export function encodeName(name: string): string {
+  return name.split("/").map(encodeURIComponent).join("/");
+}

@@ -1,0 +1,35 @@
+export {
+  type CreateStorageOptions,
+  createStorage,
+  createStoragesFromConfig,
+  namedMediaUrl,
+  registerDriver,
+  type StorageConfigInput,
+} from "./create.js";
+export { type DriverWriteOptions, type StorageDriver, toReadable } from "./driver.js";
+export { type FsOptions, fsDriver } from "./drivers/fs.js";
+export { type MemoryOptions, memoryDriver } from "./drivers/memory.js";
+export {
+  InvalidNameError,
+  InvalidRangeError,
+  NameConflictError,
+  NameTakenError,
+  SignatureExpiredError,
+  SignatureInvalidError,
+  StorageDriverError,
+  StorageNotFoundError,
+} from "./errors.js";
+export {
+  alternativeName,
+  candidateNames,
+  checkName,
+  cleanSegment,
+  DEFAULT_MAX_LENGTH,
+  randomSuffix,
+  splitName,
+  validName,
+} from "./names.js";
+export { signature, signQuery, verifyQuery } from "./signing.js";
+export { parseStorageUrl, type StorageSpec, toSpec } from "./spec.js";
+export { createPolicyStorage, type PolicyOptions } from "./storage.js";
+export type * from "./types.js";

@@ -1,0 +1,228 @@
+import type { Readable } from "node:stream";
+import { lookup } from "mrmime";
+import { StowageError } from "../errors.js";
+import { isReplayable, type StorageDriver, toReadable } from "./driver.js";
+import {
+  InvalidRangeError,
+  NameConflictError,
+  NameTakenError,
+  StorageDriverError,
+  StorageNotFoundError,
+} from "./errors.js";
+import { candidateNames, checkName, validName } from "./names.js";
+import type {
+  ByteRange,
+  OpenOptions,
+  SaveOptions,
+  SignedUrlOptions,
+  Storage,
+  StorageContent,
+  StorageStat,
+} from "./types.js";
+
+export interface PolicyOptions {
+  /**
+   * Longest name a save produces, folders included (characters). Longer
+   * names get their root shortened.
+   * @default 255
+   */
+  maxLength?: number;
+  /**
+   * Rewrite a cleaned name before it is stored (Django's `get_valid_name`
+   * override). Its result goes through the same validation again.
+   */
+  getValidName?: (name: string) => string;
+  /** Random suffix source for alternative names (tests make it predictable). */
+  random?: () => string;
+}
+
+/** Saves that lose every race on a driver without re-linking give up after this many names. */
+const MAX_ATTEMPTS = 10;
+/** Lifetime of a signed URL when the caller gives none: one hour, as django-storages. */
+const DEFAULT_EXPIRES_IN = 3600;
+
+/**
+ * The one place the name policy lives: every public call validates its
+ * names here, drivers only ever see checked keys, and driver failures come
+ * out as typed errors (only a real not-found becomes `null`/`false`).
+ */
+export function createPolicyStorage(driver: StorageDriver, options: PolicyOptions = {}): Storage {
+  const fail = (operation: string, name: string | undefined, error: unknown): never => {
+    if (error instanceof StowageError) throw error;
+    throw new StorageDriverError(driver.kind, operation, name, error);
+  };
+
+  const requestedName = (name: string): string => {
+    const valid = validName(name);
+    return options.getValidName ? validName(options.getValidName(valid)) : valid;
+  };
+
+  function* checkedCandidates(name: string): Generator<string> {
+    for (const candidate of candidateNames(name, options)) yield checkName(candidate);
+  }
+
+  async function firstFree(candidates: Iterator<string>): Promise<string> {
+    for (;;) {
+      const candidate = candidates.next().value as string;
+      if ((await driver.head(candidate)) === null) return candidate;
+    }
+  }
+
+  async function save(name: string, content: StorageContent, saveOptions: SaveOptions = {}) {
+    const target = requestedName(name);
+    saveOptions.signal?.throwIfAborted();
+    const { overwrite, ...rest } = saveOptions;
+    const writeOptions = { ...rest, contentType: rest.contentType ?? lookup(target) };
+    try {
+      if (overwrite) {
+        await driver.put(target, toReadable(content), writeOptions);
+        return target;
+      }
+      const candidates = checkedCandidates(target);
+      if (driver.createFirstFree) {
+        return checkName(
+          await driver.createFirstFree(candidates, toReadable(content), writeOptions),
+        );
+      }
+      let body: Readable = toReadable(content);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const candidate = await firstFree(candidates);
+        try {
+          await driver.put(candidate, body, { ...writeOptions, ifNoneMatch: true });
+          return candidate;
+        } catch (error) {
+          if (!(error instanceof NameTakenError)) throw error;
+          // A stream already went to the lost name and cannot be sent again.
+          if (!isReplayable(content)) throw new NameConflictError(target, { cause: error });
+          body = toReadable(content);
+        }
+      }
+      throw new NameConflictError(target);
+    } catch (error) {
+      return fail("save", target, error);
+    }
+  }
+
+  async function open(name: string, openOptions: OpenOptions = {}): Promise<Readable> {
+    checkName(name);
+    if (openOptions.range) checkRange(openOptions.range);
+    let stream: Readable | null;
+    try {
+      stream = await driver.get(name, openOptions);
+    } catch (error) {
+      return fail("open", name, error);
+    }
+    if (stream === null) throw new StorageNotFoundError(name);
+    return stream;
+  }
+
+  async function stat(name: string): Promise<StorageStat | null> {
+    checkName(name);
+    try {
+      const found = await driver.head(name);
+      return found && { ...found, name };
+    } catch (error) {
+      return fail("stat", name, error);
+    }
+  }
+
+  async function copyOnDriver(from: string, target: string, overwrite: boolean): Promise<string> {
+    const copy = driver.copy!.bind(driver);
+    if (overwrite) {
+      if (!(await copy(from, target, {}))) throw new StorageNotFoundError(from);
+      return target;
+    }
+    const candidates = checkedCandidates(target);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const candidate = await firstFree(candidates);
+      try {
+        if (!(await copy(from, candidate, { ifNoneMatch: true })))
+          throw new StorageNotFoundError(from);
+        return candidate;
+      } catch (error) {
+        if (!(error instanceof NameTakenError)) throw error;
+      }
+    }
+    throw new NameConflictError(target);
+  }
+
+  const storage: Storage = {
+    save,
+    open,
+    stat,
+    async read(name) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await open(name)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    async delete(name) {
+      checkName(name);
+      try {
+        await driver.delete(name);
+      } catch (error) {
+        fail("delete", name, error);
+      }
+    },
+    async exists(name) {
+      return (await stat(name)) !== null;
+    },
+    list(prefix = "") {
+      if (prefix !== "") checkPrefix(prefix);
+      return wrapIterable(driver.list(prefix), (error) => fail("list", prefix, error));
+    },
+    url(name) {
+      return driver.url(checkName(name));
+    },
+    async signedUrl(name, signOptions: SignedUrlOptions = {}) {
+      checkName(name);
+      const expiresIn = signOptions.expiresIn ?? DEFAULT_EXPIRES_IN;
+      try {
+        return await driver.signedUrl(name, { ...signOptions, expiresIn });
+      } catch (error) {
+        return fail("sign a URL for", name, error);
+      }
+    },
+    async copy(from, to, copyOptions = {}) {
+      checkName(from);
+      const target = requestedName(to);
+      if (!driver.copy) {
+        const source = await stat(from);
+        if (source === null) throw new StorageNotFoundError(from);
+        return save(target, await open(from), {
+          overwrite: copyOptions.overwrite,
+          contentType: source.contentType,
+          metadata: source.metadata,
+        });
+      }
+      try {
+        return await copyOnDriver(from, target, copyOptions.overwrite ?? false);
+      } catch (error) {
+        return fail("copy to", target, error);
+      }
+    },
+  };
+  return storage;
+}
+
+function checkRange(range: ByteRange): void {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || start < 0) {
+    throw new InvalidRangeError(`A range must start at a whole number >= 0, got ${start}.`);
+  }
+  if (end !== undefined && (!Number.isSafeInteger(end) || end < start)) {
+    throw new InvalidRangeError(`A range must end at or after its start (${start}), got ${end}.`);
+  }
+}
+
+/** A list prefix may end with `/` or be a partial name, but may not escape the root. */
+function checkPrefix(prefix: string): void {
+  checkName(prefix.endsWith("/") ? `${prefix}x` : prefix);
+}
+
+async function* wrapIterable<T>(source: AsyncIterable<T>, onError: (error: unknown) => never) {
+  try {
+    yield* source;
+  } catch (error) {
+    onError(error);
+  }
+}

@@ -1,0 +1,252 @@
+import { Readable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkName } from "../../src/storage/names.js";
+import type { Storage } from "../../src/storage/types.js";
+import { BAD_NAMES, NAME_ERROR_CODES } from "./bad-names.js";
+
+export interface ConformanceSetup {
+  storage: Storage;
+  /** Removes whatever the test created (temp dir, container, prefix). */
+  cleanup?: () => Promise<void>;
+}
+
+export interface ConformanceCapabilities {
+  /** The backend refuses a second create of one name (exclusive create / If-None-Match). */
+  exclusiveCreate: boolean;
+  /** `metadata` and `cacheControl` round-trip through `stat`. */
+  metadata: boolean;
+}
+
+async function expectCode(promise: Promise<unknown>, codes: Set<string> | string) {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught as { code?: string },
+  );
+  expect(error, "expected a typed error").toBeDefined();
+  const allowed = typeof codes === "string" ? new Set([codes]) : codes;
+  expect(allowed.has(String(error?.code)), `unexpected code ${error?.code}`).toBe(true);
+}
+
+async function names(storage: Storage, prefix?: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of storage.list(prefix)) out.push(entry.name);
+  return out.sort();
+}
+
+function failingStream(afterBytes: number): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= afterBytes) {
+        this.destroy(new Error("client went away"));
+        return;
+      }
+      sent += 64 * 1024;
+      this.push(Buffer.alloc(64 * 1024, 1));
+    },
+  });
+}
+
+/** The behaviour every driver shares; each driver's test file calls this once. */
+export function storageConformance(
+  label: string,
+  setup: () => Promise<ConformanceSetup>,
+  capabilities: ConformanceCapabilities,
+): void {
+  describe(`${label} storage conformance`, () => {
+    let storage: Storage;
+    let cleanup: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      ({ storage, cleanup } = await setup());
+    });
+    afterEach(async () => {
+      await cleanup?.();
+    });
+
+    it("round-trips bytes, text, Node streams, web streams and async iterables", async () => {
+      const inputs = {
+        "bytes.bin": new Uint8Array([0, 1, 2, 255]),
+        "text.txt": "héllo",
+        "node.txt": Readable.from([Buffer.from("node "), Buffer.from("stream")]),
+        "web.txt": new Blob(["web stream"]).stream(),
+        "iter.txt": (async function* () {
+          yield new TextEncoder().encode("async ");
+          yield new TextEncoder().encode("iterable");
+        })(),
+      };
+      const expected = ["00 01 02 ff", "héllo", "node stream", "web stream", "async iterable"];
+      const saved = [];
+      for (const [name, content] of Object.entries(inputs))
+        saved.push(await storage.save(name, content));
+      expect(saved).toEqual(Object.keys(inputs));
+      const bytes = await storage.read("bytes.bin");
+      expect([...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ")).toBe(expected[0]);
+      for (const [index, name] of saved.slice(1).entries()) {
+        expect((await storage.read(name)).toString("utf8")).toBe(expected[index + 1]);
+      }
+    });
+
+    it("keeps a free name and picks a random variant, whole suffix kept, when it is taken", async () => {
+      expect(await storage.save("docs/a.txt", "1")).toBe("docs/a.txt");
+      const second = await storage.save("docs/a.txt", "2");
+      expect(second).toMatch(/^docs\/a_[A-Za-z0-9]{7}\.txt$/);
+      expect(await storage.save("b.tar.gz", "1")).toBe("b.tar.gz");
+      expect(await storage.save("b.tar.gz", "2")).toMatch(/^b_[A-Za-z0-9]{7}\.tar\.gz$/);
+      expect((await storage.read("docs/a.txt")).toString()).toBe("1");
+      expect((await storage.read(second)).toString()).toBe("2");
+    });
+
+    it("replaces an existing file only when overwrite is true", async () => {
+      await storage.save("o.txt", "old");
+      expect(await storage.save("o.txt", "new", { overwrite: true })).toBe("o.txt");
+      expect((await storage.read("o.txt")).toString()).toBe("new");
+      expect(await names(storage)).toEqual(["o.txt"]);
+    });
+
+    it("opens byte ranges", async () => {
+      await storage.save("r.txt", "0123456789");
+      const read = async (range: { start: number; end?: number }) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of await storage.open("r.txt", { range })) chunks.push(chunk);
+        return Buffer.concat(chunks).toString();
+      };
+      expect(await read({ start: 2, end: 4 })).toBe("234");
+      expect(await read({ start: 7 })).toBe("789");
+      expect(await read({ start: 0, end: 0 })).toBe("0");
+      await expectCode(storage.open("r.txt", { range: { start: 5, end: 2 } }), "E_INVALID_RANGE");
+      await expectCode(storage.open("r.txt", { range: { start: -1 } }), "E_INVALID_RANGE");
+    });
+
+    it("reports a missing file as E_NOT_FOUND, null or false, and deletes it quietly", async () => {
+      await expectCode(storage.read("missing.txt"), "E_NOT_FOUND");
+      await expectCode(storage.open("missing.txt"), "E_NOT_FOUND");
+      expect(await storage.stat("missing.txt")).toBeNull();
+      expect(await storage.exists("missing.txt")).toBe(false);
+      await storage.delete("missing.txt");
+      await storage.save("gone.txt", "x");
+      await storage.delete("gone.txt");
+      expect(await storage.exists("gone.txt")).toBe(false);
+    });
+
+    it("stats size, modification date and content type", async () => {
+      const before = Date.now() - 5 * 60_000;
+      await storage.save("s/photo.png", new Uint8Array(10));
+      await storage.save("s/data.bin", "abc", { contentType: "application/x-custom" });
+      const png = await storage.stat("s/photo.png");
+      expect(png).toMatchObject({ name: "s/photo.png", size: 10, contentType: "image/png" });
+      expect(png!.lastModified.getTime()).toBeGreaterThan(before);
+      if (capabilities.metadata) {
+        expect((await storage.stat("s/data.bin"))?.contentType).toBe("application/x-custom");
+      }
+    });
+
+    it.runIf(capabilities.metadata)(
+      "stores metadata and cache control with the object",
+      async () => {
+        await storage.save("m.txt", "x", { metadata: { original: "report.txt" } });
+        expect((await storage.stat("m.txt"))?.metadata).toMatchObject({ original: "report.txt" });
+      },
+    );
+
+    it("lists names by prefix, nested folders included, in order", async () => {
+      const all = [
+        "a.txt",
+        "dir/b.txt",
+        "dir/sub/c.txt",
+        "dir2/d.txt",
+        "e.txt",
+        "dir/f.txt",
+        "g.txt",
+      ];
+      for (const name of all) await storage.save(name, name);
+      expect(await names(storage)).toEqual([...all].sort());
+      expect(await names(storage, "dir/")).toEqual(["dir/b.txt", "dir/f.txt", "dir/sub/c.txt"]);
+      expect(await names(storage, "dir")).toEqual([
+        "dir/b.txt",
+        "dir/f.txt",
+        "dir/sub/c.txt",
+        "dir2/d.txt",
+      ]);
+      expect(await names(storage, "nothing/")).toEqual([]);
+      const sizes = [];
+      for await (const entry of storage.list("a")) sizes.push(entry.size);
+      expect(sizes).toEqual([5]);
+    });
+
+    it("copies to a free name unless overwrite is true", async () => {
+      await storage.save("c/src.txt", "source");
+      await storage.save("c/dst.txt", "taken");
+      const copied = await storage.copy("c/src.txt", "c/dst.txt");
+      expect(copied).toMatch(/^c\/dst_[A-Za-z0-9]{7}\.txt$/);
+      expect((await storage.read(copied)).toString()).toBe("source");
+      expect(await storage.copy("c/src.txt", "c/dst.txt", { overwrite: true })).toBe("c/dst.txt");
+      expect((await storage.read("c/dst.txt")).toString()).toBe("source");
+      await expectCode(storage.copy("c/none.txt", "c/x.txt"), "E_NOT_FOUND");
+    });
+
+    it("gives every bad name a typed error or a safe name inside the root", async () => {
+      for (const bad of BAD_NAMES) {
+        let saved: string | undefined;
+        try {
+          saved = await storage.save(bad, "content");
+        } catch (error) {
+          expect(NAME_ERROR_CODES.has((error as { code: string }).code), JSON.stringify(bad)).toBe(
+            true,
+          );
+          continue;
+        }
+        expect(() => checkName(saved), JSON.stringify(bad)).not.toThrow();
+        expect(saved.length).toBeLessThanOrEqual(255);
+        expect(saved).not.toMatch(/[<>"';\n\r\\\u0000]|(^|\/)\.\.?(\/|$)/);
+        expect((await storage.read(saved)).toString()).toBe("content");
+      }
+      for (const name of await names(storage)) expect(() => checkName(name)).not.toThrow();
+    });
+
+    it("refuses traversal and invalid names on every read and delete", async () => {
+      for (const bad of ["../x", "/etc/passwd", "a/../../b", "C:\\x", "", "a\u0000b", "a//b"]) {
+        await expectCode(storage.read(bad), NAME_ERROR_CODES);
+        await expectCode(storage.stat(bad), NAME_ERROR_CODES);
+        await expectCode(storage.delete(bad), NAME_ERROR_CODES);
+        expect(() => storage.url(bad)).toThrow();
+      }
+    });
+
+    it.runIf(capabilities.exclusiveCreate)(
+      "gives 100 concurrent saves of one name 100 distinct files with the right contents",
+      async () => {
+        const contents = Array.from({ length: 100 }, (_, index) => `content ${index}`);
+        const saved = await Promise.all(
+          contents.map((content) => storage.save("race.txt", content)),
+        );
+        expect(new Set(saved).size).toBe(100);
+        const read = await Promise.all(
+          saved.map(async (name) => (await storage.read(name)).toString()),
+        );
+        expect(read).toEqual(contents);
+        expect((await names(storage)).length).toBe(100);
+      },
+    );
+
+    it("leaves no object under the final name when the stream fails half way", async () => {
+      await expect(storage.save("broken.bin", failingStream(256 * 1024))).rejects.toThrow(
+        /went away/,
+      );
+      await expect(
+        storage.save("broken2.bin", failingStream(128 * 1024), { overwrite: true }),
+      ).rejects.toThrow(/went away/);
+      expect(await storage.exists("broken.bin")).toBe(false);
+      expect(await storage.exists("broken2.bin")).toBe(false);
+      expect(await names(storage)).toEqual([]);
+    });
+
+    it("builds public and signed URLs that name the file", async () => {
+      await storage.save("u/a b.txt", "x");
+      expect(storage.url("u/a_b.txt")).toContain("u/a_b.txt");
+      const signed = await storage.signedUrl("u/a_b.txt", { expiresIn: 60 });
+      expect(signed).toContain("u/a_b.txt");
+      expect(signed).not.toBe(storage.url("u/a_b.txt"));
+    });
+  });
+}
