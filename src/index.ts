@@ -1,0 +1,9 @@
+export { defineConfig, loadConfig, resolveConfig } from "./config/index.js";
+export type { LoadConfigOptions, ResolvedConfig, StowageConfig } from "./config/index.js";
+export {
+  ConfigError,
+  MissingDependencyError,
+  PathTraversalError,
+  StowageError,
+} from "./errors.js";
+export { createStaticUrls, StaticUrls } from "./static/url.js";
