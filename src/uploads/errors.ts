@@ -1,0 +1,166 @@
+import { StowageError } from "../errors.js";
+import { formatBytes } from "./format.js";
+
+/** Every error `stowage/uploads` throws; `status` is the HTTP answer to give the client. */
+export class UploadError extends StowageError {
+  /** The form field the error concerns, when there is one. */
+  readonly field: string | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { status: number; field?: string; cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.field = options.field;
+  }
+}
+
+/** Which size limit tripped, for the stable code and the message. */
+export type SizeLimit = "fileSize" | "totalSize" | "fieldSize" | "headerSize" | "fieldNameSize";
+
+const SIZE_CODES: Record<SizeLimit, string> = {
+  fileSize: "E_LIMIT_FILE_SIZE",
+  totalSize: "E_LIMIT_TOTAL_SIZE",
+  fieldSize: "E_LIMIT_FIELD_SIZE",
+  headerSize: "E_LIMIT_HEADER_SIZE",
+  fieldNameSize: "E_LIMIT_FIELD_NAME_SIZE",
+};
+
+const SIZE_SUBJECTS: Record<SizeLimit, string> = {
+  fileSize: "File size",
+  totalSize: "The whole upload",
+  fieldSize: "A form field's value",
+  headerSize: "A form part's headers",
+  fieldNameSize: "A form field's name",
+};
+
+/**
+ * A size limit tripped (413). When it trips while the body is still arriving
+ * the true size is unknown, so the message says "at least".
+ */
+export class UploadSizeError extends UploadError {
+  readonly limit: SizeLimit;
+  /** The configured maximum, in bytes. */
+  readonly max: number;
+  /** Bytes seen when the limit tripped: a lower bound unless `complete`. */
+  readonly received: number;
+
+  constructor(
+    limit: SizeLimit,
+    max: number,
+    received: number,
+    options: { field?: string; complete?: boolean } = {},
+  ) {
+    const subject = SIZE_SUBJECTS[limit];
+    const where = options.field === undefined ? "" : ` (field "${options.field}")`;
+    const amount = options.complete ? formatBytes(received) : `at least ${formatBytes(received)}`;
+    const yours = limit === "fileSize" ? "Your file is" : "It is";
+    super(
+      SIZE_CODES[limit],
+      `${subject}${where} must be under ${formatBytes(max, { short: true })}. ${yours} ${amount}.`,
+      { status: 413, field: options.field },
+    );
+    this.limit = limit;
+    this.max = max;
+    this.received = received;
+  }
+}
+
+/** Which count limit tripped. */
+export type CountLimit = "files" | "fields" | "parts";
+
+const COUNT_CODES: Record<CountLimit, string> = {
+  files: "E_LIMIT_FILES",
+  fields: "E_LIMIT_FIELDS",
+  parts: "E_LIMIT_PARTS",
+};
+
+/** Too many files, fields or parts (400). */
+export class UploadCountError extends UploadError {
+  readonly limit: CountLimit;
+  readonly max: number;
+
+  constructor(limit: CountLimit, max: number) {
+    const noun = limit === "files" ? "files" : limit === "fields" ? "form fields" : "form parts";
+    super(COUNT_CODES[limit], `Too many ${noun}: send at most ${max} ${noun} in one request.`, {
+      status: 400,
+    });
+    this.limit = limit;
+    this.max = max;
+  }
+}
+
+/** The body is not a well-formed form (400). The message says what was wrong. */
+export class MalformedUploadError extends UploadError {
+  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
+    super("E_MALFORMED", message, { ...options, status: 400 });
+  }
+}
+
+/** The client stopped sending for longer than the idle timeout (408). */
+export class UploadTimeoutError extends UploadError {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, received: number) {
+    super(
+      "E_TIMEOUT",
+      `The upload stalled: nothing arrived for ${timeoutMs / 1000} s after ${formatBytes(received)}. Check the connection and try again.`,
+      { status: 408 },
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The client went away before the body was complete (400; nobody reads the answer). */
+export class UploadAbortedError extends UploadError {
+  constructor(received: number, options: { cause?: unknown } = {}) {
+    super(
+      "E_ABORTED",
+      `The upload was interrupted after ${formatBytes(received)}. Please try again.`,
+      { ...options, status: 400 },
+    );
+  }
+}
+
+/** One failed validation rule on one field. */
+export interface FieldError {
+  field: string;
+  /** The rule's name, e.g. `extension`, `maxSize`, `realType`, `imageDimensions`. */
+  rule: string;
+  message: string;
+}
+
+/**
+ * One or more validators refused files (400, or 413 when every failure is a
+ * size rule). `errors` groups the messages by field, ready for a form.
+ */
+export class UploadValidationError extends UploadError {
+  readonly failures: FieldError[];
+
+  constructor(failures: FieldError[]) {
+    const first = failures[0];
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : "";
+    const sizeOnly = failures.every((failure) => failure.rule === "maxSize");
+    super("E_VALIDATION", `${first?.message ?? "The upload is not valid."}${more}`, {
+      status: sizeOnly ? 413 : 400,
+      field: first?.field,
+    });
+    this.failures = failures;
+  }
+
+  /** The rule of the first failure, for callers that branch on one. */
+  get rule(): string | undefined {
+    return this.failures[0]?.rule;
+  }
+
+  /** Messages grouped by field: `{ avatar: ["..."] }`. */
+  get errors(): Record<string, string[]> {
+    const grouped: Record<string, string[]> = Object.create(null);
+    for (const failure of this.failures) {
+      grouped[failure.field] ??= [];
+      grouped[failure.field].push(failure.message);
+    }
+    return grouped;
+  }
+}

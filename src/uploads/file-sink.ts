@@ -1,0 +1,139 @@
+import { createHash, type Hash, randomBytes } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
+import path from "node:path";
+import { UploadError, UploadSizeError } from "./errors.js";
+import { removeQuietly } from "./file.js";
+import { SNIFF_BYTES } from "./sniff.js";
+
+export interface FileSinkOptions {
+  field: string;
+  maxFileSize: number;
+  memoryThreshold: number;
+  tmpDir: string;
+  /** Called with every temp file path the moment it is chosen, so a failed parse can remove it. */
+  onTempFile(filePath: string): void;
+}
+
+/** Temp files are written in large slices: fewer pauses of the request on fast disks. */
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
+ * Receives one file part's bytes: hashes them, keeps the first bytes for
+ * type detection, holds them in memory until `memoryThreshold`, then spills
+ * to an exclusive temp file. `write` is synchronous so limits trip at once;
+ * `needsDrain` tells the reader to pause until the disk catches up.
+ */
+export class FileSink {
+  size = 0;
+  private readonly hash: Hash = createHash("sha256");
+  private chunks: Buffer[] = [];
+  private headChunks: Buffer[] = [];
+  private headLength = 0;
+  private stream: WriteStream | undefined;
+  private streamError: Error | undefined;
+  tempPath: string | undefined;
+
+  constructor(private readonly options: FileSinkOptions) {}
+
+  write(chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > this.options.maxFileSize) {
+      throw new UploadSizeError("fileSize", this.options.maxFileSize, this.size, {
+        field: this.options.field,
+      });
+    }
+    if (this.streamError) throw this.diskError(this.streamError);
+    this.hash.update(chunk);
+    if (this.headLength < SNIFF_BYTES) {
+      const head = chunk.subarray(0, SNIFF_BYTES - this.headLength);
+      this.headChunks.push(Buffer.from(head));
+      this.headLength += head.length;
+    }
+    if (this.stream) {
+      this.stream.write(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    if (this.size > this.options.memoryThreshold) this.spill();
+  }
+
+  /** True when the temp file's buffer is full: pause the request until `drained()`. */
+  get needsDrain(): boolean {
+    return this.stream?.writableNeedDrain ?? false;
+  }
+
+  drained(): Promise<void> {
+    const stream = this.stream;
+    if (!stream?.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        stream.off("drain", done);
+        stream.off("close", done);
+        resolve();
+      };
+      stream.on("drain", done);
+      stream.on("close", done);
+    });
+  }
+
+  /** The first bytes, for type detection. */
+  head(): Buffer {
+    return Buffer.concat(this.headChunks, this.headLength);
+  }
+
+  /** All bytes are in: close the temp file (if any) and report where the bytes are. */
+  async finish(): Promise<{ sha256: string; buffer?: Buffer; path?: string }> {
+    const sha256 = this.hash.digest("hex");
+    const stream = this.stream;
+    if (!stream) {
+      const buffer = Buffer.concat(this.chunks, this.size);
+      this.chunks = [];
+      return { sha256, buffer };
+    }
+    await new Promise<void>((resolve, reject) => {
+      if (this.streamError) reject(this.diskError(this.streamError));
+      stream.once("error", (error) => reject(this.diskError(error)));
+      stream.end(() => resolve());
+    });
+    return { sha256, path: this.tempPath };
+  }
+
+  /** Stop writing and remove the temp file; never throws. */
+  async abort(): Promise<void> {
+    this.chunks = [];
+    const stream = this.stream;
+    if (stream && !stream.closed) {
+      await new Promise<void>((resolve) => {
+        stream.once("close", () => resolve());
+        stream.destroy();
+      });
+    }
+    if (this.tempPath) await removeQuietly(this.tempPath).catch(() => undefined);
+  }
+
+  private spill(): void {
+    const name = `upload-${randomBytes(12).toString("hex")}.part`;
+    this.tempPath = path.join(this.options.tmpDir, name);
+    this.options.onTempFile(this.tempPath);
+    // `wx`: never follow or reuse a file someone planted under the same name.
+    const stream = createWriteStream(this.tempPath, {
+      flags: "wx",
+      mode: 0o600,
+      highWaterMark: WRITE_HIGH_WATER_MARK,
+    });
+    stream.on("error", (error) => {
+      this.streamError ??= error;
+    });
+    this.stream = stream;
+    for (const chunk of this.chunks) stream.write(chunk);
+    this.chunks = [];
+  }
+
+  private diskError(cause: Error): UploadError {
+    return new UploadError(
+      "E_UPLOAD_DISK",
+      `Could not write the upload to the temp folder ${this.options.tmpDir}: ${cause.message}`,
+      { status: 500, field: this.options.field, cause },
+    );
+  }
+}

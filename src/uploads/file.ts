@@ -1,0 +1,142 @@
+import { createReadStream } from "node:fs";
+import fsp from "node:fs/promises";
+import { Readable } from "node:stream";
+import type { SaveOptions, Storage } from "../storage/types.js";
+import { type ByteReader, bufferReader, type ImageSize, readImageSize } from "./image-size.js";
+import { extensionOf } from "./naming.js";
+
+/** What the parser knows about a finished file part. */
+export interface UploadedFileInit {
+  field: string;
+  filename: string;
+  clientName: string;
+  size: number;
+  clientType: string | undefined;
+  detectedType: string;
+  sha256: string;
+  buffer: Buffer | undefined;
+  path: string | undefined;
+}
+
+/**
+ * One uploaded file: in memory below `memoryThreshold`, else in a temp file
+ * that `saveTo` moves or `cleanup` removes. The client's name is kept
+ * (sanitised) as `filename` but never used as a path.
+ */
+export class UploadedFile {
+  /** The form field the file came in. */
+  readonly field: string;
+  /** The client's file name, sanitised: last path segment, no control characters, ≤ 255 bytes. */
+  readonly filename: string;
+  /** The client's file name exactly as sent; for logs only, never a path. */
+  readonly clientName: string;
+  /** Bytes. */
+  readonly size: number;
+  /** The `Content-Type` the client claimed; not to be trusted. */
+  readonly clientType: string | undefined;
+  /** The type the bytes really are (magic numbers), `application/octet-stream` when unknown. */
+  readonly detectedType: string;
+  /** Lower-case extension of `filename`, without the dot; `""` when none. */
+  readonly extension: string;
+  /** Hex SHA-256 of the bytes, computed while they streamed in. */
+  readonly sha256: string;
+  private memory: Buffer | undefined;
+  private tempPath: string | undefined;
+  private dimensions: Promise<ImageSize | undefined> | undefined;
+
+  constructor(init: UploadedFileInit) {
+    this.field = init.field;
+    this.filename = init.filename;
+    this.clientName = init.clientName;
+    this.size = init.size;
+    this.clientType = init.clientType;
+    this.detectedType = init.detectedType;
+    this.extension = extensionOf(init.filename);
+    this.sha256 = init.sha256;
+    this.memory = init.buffer;
+    this.tempPath = init.path;
+  }
+
+  /** True while the bytes are in memory. */
+  get inMemory(): boolean {
+    return this.memory !== undefined;
+  }
+
+  /** The temp file holding the bytes, while there is one. */
+  get path(): string | undefined {
+    return this.tempPath;
+  }
+
+  /** All bytes in memory (reads the temp file when there is one). */
+  async bytes(): Promise<Buffer> {
+    if (this.memory) return this.memory;
+    return fsp.readFile(this.requirePath());
+  }
+
+  /** A fresh stream of the bytes. */
+  stream(): Readable {
+    if (this.memory) return Readable.from([this.memory]);
+    return createReadStream(this.requirePath());
+  }
+
+  /** Width and height from the image header (no decoding); `undefined` when not a known image. */
+  imageSize(): Promise<ImageSize | undefined> {
+    this.dimensions ??= this.withReader(readImageSize);
+    return this.dimensions;
+  }
+
+  /**
+   * Stores the file under `name` (or the free variant the storage picks) and
+   * returns the final name. The client's name travels as `originalName`
+   * metadata; the detected type is the stored content type. The temp file is
+   * streamed into the storage, then removed.
+   */
+  async saveTo(storage: Storage, name: string, options: SaveOptions = {}): Promise<string> {
+    const saveOptions: SaveOptions = {
+      contentType: this.detectedType,
+      ...options,
+      metadata: { originalName: this.filename, sha256: this.sha256, ...options.metadata },
+    };
+    const content = this.memory ?? createReadStream(this.requirePath());
+    const finalName = await storage.save(name, content, saveOptions);
+    await this.cleanup();
+    return finalName;
+  }
+
+  /** Removes the temp file, if any; safe to call more than once. */
+  async cleanup(): Promise<void> {
+    const tempPath = this.tempPath;
+    this.tempPath = undefined;
+    if (tempPath !== undefined) await removeQuietly(tempPath);
+  }
+
+  private requirePath(): string {
+    if (this.tempPath === undefined) {
+      throw new Error(`The upload "${this.filename}" was already saved or cleaned up.`);
+    }
+    return this.tempPath;
+  }
+
+  private async withReader<T>(use: (read: ByteReader) => Promise<T>): Promise<T> {
+    if (this.memory) return use(bufferReader(this.memory));
+    const handle = await fsp.open(this.requirePath(), "r");
+    try {
+      return await use(async (offset, length) => {
+        const buffer = Buffer.alloc(Math.max(0, Math.min(length, this.size - offset)));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        return buffer.subarray(0, bytesRead);
+      });
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Unlink, treating "already gone" as done. */
+export async function removeQuietly(filePath: string): Promise<void> {
+  try {
+    await fsp.unlink(filePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}

@@ -1,0 +1,112 @@
+import type { Readable } from "node:stream";
+
+export interface SourceHandlers {
+  data(chunk: Buffer): void;
+  end(): void;
+  /** The body broke off (client gone, stream error). */
+  error(cause: unknown): void;
+}
+
+/** A request body the parser can pause, resume and let go of without destroying it. */
+export interface BodySource {
+  start(handlers: SourceHandlers): void;
+  pause(): void;
+  resume(): void;
+  /** Stop delivering and drop listeners; the caller decides what happens to the connection. */
+  stop(): void;
+}
+
+/**
+ * A Node stream (an `IncomingMessage`) in flowing mode: the fastest way to
+ * read a socket. Leaving it paused (not destroyed) lets the HTTP adapter
+ * still answer with a 4xx before closing the connection.
+ */
+export function nodeSource(stream: Readable): BodySource {
+  let handlers: SourceHandlers | undefined;
+  let ended = false;
+  const onData = (chunk: Buffer | string) => {
+    handlers?.data(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  };
+  const onEnd = () => {
+    ended = true;
+    handlers?.end();
+  };
+  const onError = (error: unknown) => handlers?.error(error);
+  const onAborted = () => handlers?.error(new Error("aborted"));
+  const onClose = () => {
+    if (!ended) handlers?.error(new Error("The request closed before its body ended."));
+  };
+  return {
+    start(next) {
+      handlers = next;
+      if (stream.readableEnded) {
+        // Someone (a body parser) read this body already: nothing will arrive.
+        next.error(new Error("The request body was already read by another handler."));
+        return;
+      }
+      stream.on("data", onData);
+      stream.on("end", onEnd);
+      stream.on("error", onError);
+      stream.on("aborted", onAborted);
+      stream.on("close", onClose);
+      stream.resume();
+    },
+    pause: () => stream.pause(),
+    resume: () => stream.resume(),
+    stop() {
+      handlers = undefined;
+      stream.pause();
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.off("aborted", onAborted);
+      stream.off("close", onClose);
+      // Keep an error listener: an unhandled 'error' on a dropped request would crash the process.
+      stream.off("error", onError);
+      stream.on("error", () => undefined);
+    },
+  };
+}
+
+/** A web `ReadableStream` (a fetch `Request` body), pulled only while not paused. */
+export function webSource(stream: ReadableStream<Uint8Array>): BodySource {
+  const reader = stream.getReader();
+  let handlers: SourceHandlers | undefined;
+  let paused = false;
+  let pumping = false;
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (handlers && !paused) {
+        const { done, value } = await reader.read();
+        if (!handlers) break;
+        if (done) {
+          handlers.end();
+          break;
+        }
+        handlers.data(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      }
+    } catch (error) {
+      handlers?.error(error);
+    } finally {
+      pumping = false;
+    }
+  };
+  return {
+    start(next) {
+      handlers = next;
+      void pump();
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      void pump();
+    },
+    stop() {
+      handlers = undefined;
+      reader.cancel().catch(() => undefined);
+    },
+  };
+}
