@@ -1,4 +1,5 @@
 import { collect } from "../../static/collect/index.js";
+import { createStorage } from "../../storage/index.js";
 import type { Command } from "../command.js";
 import { createProgressBar } from "../progress.js";
 
@@ -48,6 +49,13 @@ Options:
       hash: values.hash === false ? false : config.static.hash,
       compress: values.compress === false ? [] : config.static.compress,
     };
+    const storage = config.static.storage
+      ? createStorage(config.static.storage, {
+          baseDir: config.baseDir,
+          secret: config.secret,
+          baseUrl: config.static.url,
+        })
+      : undefined;
     const bar = createProgressBar(ctx.stderr, ctx.isTTY && !values.json);
     let summary: Awaited<ReturnType<typeof collect>>;
     try {
@@ -56,6 +64,7 @@ Options:
         clear: Boolean(values.clear),
         dryRun: Boolean(values["dry-run"]),
         link: Boolean(values.link),
+        storage,
         onProgress: (phase, done, total) => bar.update(phase, done, total),
       });
     } finally {
@@ -102,7 +111,7 @@ Options:
       .join(", ");
     ctx.stdout.write(
       `${summary.collected} collected, ${summary.unchanged} unchanged, ${summary.hashed} hashed` +
-        `${compressed ? `, compressed ${compressed}` : ""}; ${formatBytes(summary.bytes)} written to ${config.static.root} in ${summary.ms} ms.\n`,
+        `${compressed ? `, compressed ${compressed}` : ""}; ${formatBytes(summary.bytes)} written to ${config.static.storage ? "static.storage" : config.static.root} in ${summary.ms} ms.\n`,
     );
     return 0;
   },

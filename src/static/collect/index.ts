@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
-import { readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { CompressionFormat, ResolvedConfig } from "../../config/types.js";
 import { createCompressor, shouldCompress } from "../compress/index.js";
 import { createFinder, type Duplicate, type FoundFile, UnreadableFileError } from "../finders.js";
 import { hashFiles } from "../hashing.js";
-import { buildManifest, type Manifest, writeManifest } from "../manifest.js";
+import { buildManifest, MANIFEST_NAME, type Manifest, writeManifest } from "../manifest.js";
 import { forgetDirs, linkAtomic, removeIfPresent, writeAtomic } from "./files.js";
 import { checkLayout } from "./layout.js";
 import { mapLimit } from "./limit.js";
+import { type CollectStorage, uploadFile, uploadManifest } from "./remote.js";
 import {
   type CollectState,
   emptyState,
@@ -40,6 +41,14 @@ export interface CollectOptions {
   /** Compression worker threads. @default os.availableParallelism() */
   workers?: number;
   onProgress?: (phase: CollectPhase, done: number, total: number) => void;
+  /**
+   * Upload to this storage (e.g. S3) instead of writing into `static.root`.
+   * Hashed files get immutable caching and are skipped when already there;
+   * the manifest is uploaded last. The manifest and the incremental state are
+   * still written to `static.root`, where `staticUrl` reads them. Variants are
+   * not uploaded: object stores do not negotiate encodings; let the CDN do it.
+   */
+  storage?: CollectStorage;
 }
 
 export interface CollectSummary {
@@ -78,7 +87,8 @@ const sha384 = (content: Uint8Array) =>
 
 function settingsFingerprint(options: CollectOptions): string {
   const { url, hash, compress } = options.static;
-  return JSON.stringify({ url, hash, compress, link: Boolean(options.link) });
+  const target = options.storage ? "storage" : "root";
+  return JSON.stringify({ url, hash, compress, link: Boolean(options.link), target });
 }
 
 async function stampSources(files: Map<string, FoundFile>): Promise<Record<string, SourceStamp>> {
@@ -217,7 +227,12 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     manifest: null,
   };
 
-  if (state && sameSources(state, stamps) && (await allOutputsPresent(root, state))) {
+  const remote = options.storage;
+  if (
+    state &&
+    sameSources(state, stamps) &&
+    (remote !== undefined || (await allOutputsPresent(root, state)))
+  ) {
     summary.unchanged = listing.files.size;
     summary.ms = Math.round(performance.now() - started);
     return summary;
@@ -248,7 +263,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
       record !== undefined &&
       record.sha === output.sha &&
       Boolean(record.link) === Boolean(output.linkTo) &&
-      (await outputIsPresent(root, output.path, record));
+      (remote !== undefined || (await outputIsPresent(root, output.path, record)));
     if (upToDate) reused.set(output.path, record);
     else toWrite.push(output);
     if (!output.hashed) {
@@ -259,7 +274,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     }
   }
 
-  const formats = config.compress;
+  const formats = remote ? [] : config.compress;
   const jobs = new Map<string, Output>();
   for (const output of toWrite) {
     if (formats.length > 0 && shouldCompress(output.path, output.content.byteLength)) {
@@ -295,7 +310,17 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   nextState.sources = stamps;
   for (const [name, record] of reused) nextState.outputs[name] = record;
   let writtenCount = 0;
-  await mapLimit(toWrite, 16, async (output) => {
+  if (remote) {
+    await mapLimit(toWrite, 8, async (output) => {
+      if (await uploadFile(remote, output)) {
+        summary.bytes += output.content.byteLength;
+        summary.written.push(output.path);
+      }
+      nextState.outputs[output.path] = { sha: output.sha, variants: [] };
+      progress("write", ++writtenCount, toWrite.length);
+    });
+  }
+  await mapLimit(remote ? [] : toWrite, 16, async (output) => {
     const file = path.join(root, output.path);
     if (output.linkTo) await linkAtomic(file, output.linkTo);
     else await writeAtomic(file, output.content);
@@ -332,8 +357,13 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
       integrity[file.hashedPath] = sha384(file.content);
     }
     summary.manifest = buildManifest(paths, integrity);
+    if (remote) {
+      await uploadManifest(remote, MANIFEST_NAME, `${JSON.stringify(summary.manifest, null, 2)}\n`);
+    }
+    await mkdir(root, { recursive: true });
     await writeManifest(root, summary.manifest);
   }
+  await mkdir(root, { recursive: true });
   await writeState(root, nextState);
   summary.ms = Math.round(performance.now() - started);
   return summary;
