@@ -1,0 +1,93 @@
+import type { Storage } from "../storage/types.js";
+import { UnknownVariantError } from "./errors.js";
+import { CONTENT_TYPES, variantFormat } from "./formats.js";
+import type { ImageLimits } from "./limits.js";
+import { isVariantOf, variantName } from "./naming.js";
+import { type RenderRequest, renderImages } from "./render.js";
+import type { OutputFormat, VariantSpec } from "./spec.js";
+import { defineVariants } from "./spec.js";
+
+export interface StoredVariant {
+  /** Storage name of the variant. */
+  name: string;
+  format: OutputFormat;
+  /** Pixels. */
+  width: number;
+  /** Pixels. */
+  height: number;
+  /** Bytes. */
+  size: number;
+}
+
+export interface MadeVariants {
+  /** The original as displayed (after EXIF orientation). */
+  original: { name: string; format: string; width: number; height: number };
+  variants: Record<string, StoredVariant>;
+  /** Base64 thumbhash, when `placeholder` was asked for: store it with the record. */
+  placeholder?: string;
+}
+
+export interface MakeVariantsOptions extends ImageLimits {
+  /** Only these variants (default: every declared one). */
+  only?: readonly string[];
+  /** Also compute a thumbhash placeholder of the original. @default false */
+  placeholder?: boolean;
+}
+
+/**
+ * Makes the original's variants eagerly (at upload) from one decode and
+ * saves them beside it, replacing an earlier rendering of the same spec.
+ * Returns the sizes to store with the record (for `width`/`height`/`srcset`).
+ */
+export async function makeVariants(
+  storage: Storage,
+  name: string,
+  variants: Record<string, VariantSpec>,
+  options: MakeVariantsOptions = {},
+): Promise<MadeVariants> {
+  const specs = defineVariants(variants as Record<string, unknown>, options);
+  const chosen = options.only ?? Object.keys(specs);
+  const requests: Record<string, RenderRequest> = {};
+  for (const key of chosen) {
+    const spec = specs[key];
+    if (spec === undefined) throw new UnknownVariantError(key, Object.keys(specs));
+    requests[key] = { spec, format: variantFormat(spec, name) };
+  }
+  const bytes = await storage.read(name);
+  const result = await renderImages(bytes, requests, options);
+  const saved = await Promise.all(
+    Object.entries(result.outputs).map(async ([key, image]): Promise<[string, StoredVariant]> => {
+      const target = variantName(name, key, specs[key]);
+      // The name is deterministic and so are the bytes: replacing is safe and
+      // keeps concurrent makers from scattering copies under free names.
+      await storage.save(target, image.data, {
+        overwrite: true,
+        contentType: CONTENT_TYPES[image.format],
+      });
+      const { format, width, height } = image;
+      return [key, { name: target, format, width, height, size: image.data.byteLength }];
+    }),
+  );
+  const { format, width, height } = result.source;
+  return {
+    original: { name, format, width, height },
+    variants: Object.fromEntries(saved),
+    ...(result.placeholder === undefined ? {} : { placeholder: result.placeholder }),
+  };
+}
+
+/**
+ * Deletes an original and every variant stored beside it, including variants
+ * of specs that have since changed (found by listing, not by recomputing).
+ * Returns the names deleted, original last.
+ */
+export async function deleteWithVariants(storage: Storage, name: string): Promise<string[]> {
+  const doomed: string[] = [];
+  for await (const entry of storage.list(`${name}.`)) {
+    if (isVariantOf(name, entry.name)) doomed.push(entry.name);
+  }
+  await Promise.all(doomed.map((variant) => storage.delete(variant)));
+  // The original goes last so a failure above leaves it to retry with.
+  await storage.delete(name);
+  return [...doomed, name];
+}
