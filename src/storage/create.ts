@@ -2,6 +2,7 @@ import { ConfigError } from "../errors.js";
 import type { StorageDriver } from "./driver.js";
 import { fsDriver } from "./drivers/fs.js";
 import { memoryDriver } from "./drivers/memory.js";
+import { type S3Options, s3Driver } from "./drivers/s3.js";
 import { type StorageSpec, toSpec } from "./spec.js";
 import { createPolicyStorage, type PolicyOptions } from "./storage.js";
 import type { Storage } from "./types.js";
@@ -37,15 +38,23 @@ const DRIVERS: Record<string, DriverFactory> = {
   memory(spec, options) {
     return memoryDriver({ ...spec, secret: options.secret, baseUrl: baseUrlOf(spec, options) });
   },
+  s3(spec) {
+    return s3Driver(requireKeys<S3Options>(spec, ["bucket"]));
+  },
 };
+
+/** Cloud specs come from config files and URLs; name the missing key instead of failing later. */
+function requireKeys<T>(spec: StorageSpec, keys: string[]): T {
+  for (const key of keys) {
+    if (typeof spec[key] !== "string" || spec[key] === "") {
+      throw new ConfigError(`The ${spec.driver} storage needs "${key}".`, { key });
+    }
+  }
+  return spec as unknown as T;
+}
 
 function baseUrlOf(spec: StorageSpec, options: CreateStorageOptions): string | undefined {
   return typeof spec.baseUrl === "string" ? spec.baseUrl : options.baseUrl;
-}
-
-/** Register a driver factory under a spec `driver` name (the clouds register themselves here). */
-export function registerDriver(name: string, factory: DriverFactory): void {
-  DRIVERS[name] = factory;
 }
 
 /**

@@ -3,7 +3,6 @@ export {
   createStorage,
   createStoragesFromConfig,
   namedMediaUrl,
-  registerDriver,
   type StorageConfigInput,
 } from "./create.js";
 export { type DriverWriteOptions, type StorageDriver, toReadable } from "./driver.js";
