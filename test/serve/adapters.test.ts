@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStaticFiles } from "../../src/serve/files.js";
+import { cases } from "./support/cases.js";
+import { makeFixture, TEST_MAX_MEMORY_FILE } from "./support/fixture.js";
+import { request } from "./support/raw-http.js";
+import { adapters, type Running } from "./support/servers.js";
+
+// Built while collecting, so each row of the table becomes its own named test.
+const fixture = makeFixture();
+const files = createStaticFiles({
+  root: fixture.root,
+  linkTargets: [fixture.source],
+  maxMemoryFileSize: TEST_MAX_MEMORY_FILE,
+});
+afterAll(() => fixture.cleanup());
+
+describe.each(Object.keys(adapters))("the %s adapter", (name) => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await adapters[name]!(files);
+  });
+  afterAll(() => running.close());
+
+  it.each(cases(fixture))("$name", async (row) => {
+    const response = await request(running.port, row.method ?? "GET", row.target, row.headers);
+    expect(response.status).toBe(row.status);
+    for (const [header, value] of Object.entries(row.expect ?? {})) {
+      expect(response.headers[header], header).toBe(value ?? undefined);
+    }
+    if (row.body !== undefined) expect(response.body.equals(Buffer.from(row.body))).toBe(true);
+  });
+
+  it.skipIf(name === "node:http")("hands what it does not serve to the app", async () => {
+    const response = await request(running.port, "GET", "/app");
+    expect(response.body.toString()).toBe("app route");
+  });
+});
