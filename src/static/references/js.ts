@@ -1,0 +1,343 @@
+import { ModuleName, ModuleSyntax, Token } from "./js-modules.js";
+import { sourceMapReference } from "./sourcemap.js";
+import type { RawReference } from "./types.js";
+
+/*
+ * A JS scanner: comments, strings, template literals (with `${}` nesting),
+ * regex literals, names and punctuation — enough to hand clean tokens to
+ * `ModuleSyntax` and never mistake text inside a string, comment, template or
+ * regex for code.
+ *
+ * Whether `/` starts a regex or divides is decided from the previous token,
+ * the way most non-parsing tools do: after a value (name, number, string, `)`,
+ * `]`, `}` closing an object literal) it divides; after an operator, `(`, `,`,
+ * `;`, a keyword like `return`, a block's `}` or an `if (...)` it starts a
+ * regex. Runs over latin1 text so offsets are byte offsets.
+ */
+
+/** Flags per keyword: how it affects what follows. */
+const REGEX_AFTER = 1; // `/` after it starts a regex
+const BLOCK_AFTER = 2; // `{` after it opens a block (not an object literal)
+const CONTROL = 4; // `(` after it is a statement head: `if (x) /re/.test(y)`
+
+const KEYWORDS = new Map<string, number>([
+  ["return", REGEX_AFTER],
+  ["typeof", REGEX_AFTER],
+  ["instanceof", REGEX_AFTER],
+  ["in", REGEX_AFTER],
+  ["of", REGEX_AFTER],
+  ["new", REGEX_AFTER],
+  ["delete", REGEX_AFTER],
+  ["void", REGEX_AFTER],
+  ["throw", REGEX_AFTER],
+  ["case", REGEX_AFTER],
+  ["yield", REGEX_AFTER],
+  ["await", REGEX_AFTER],
+  ["extends", REGEX_AFTER],
+  ["do", REGEX_AFTER | BLOCK_AFTER],
+  ["else", REGEX_AFTER | BLOCK_AFTER],
+  ["try", BLOCK_AFTER],
+  ["finally", BLOCK_AFTER],
+  ["if", CONTROL],
+  ["while", CONTROL],
+  ["for", CONTROL],
+  ["with", CONTROL],
+]);
+
+/** What an open `{` is, so its `}` says whether a regex may follow. */
+enum Brace {
+  Expression = 0,
+  Block = 1,
+  Substitution = 2,
+}
+
+const BOM = "\u00ef\u00bb\u00bf";
+
+function isNameStart(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    code === 36 ||
+    code === 95 ||
+    code === 92 ||
+    code >= 128
+  );
+}
+
+function isNamePart(code: number): boolean {
+  return isNameStart(code) || (code >= 48 && code <= 57);
+}
+
+function isLineEnd(code: number): boolean {
+  return code === 10 || code === 13;
+}
+
+/** Index of the closing quote of the string opening at `i` (or of the line end that cuts it short). */
+function scanString(text: string, i: number): number {
+  const quote = text.charCodeAt(i);
+  let j = i + 1;
+  while (j < text.length) {
+    const code = text.charCodeAt(j);
+    if (code === quote || isLineEnd(code)) return j;
+    if (code === 92) j += text.charCodeAt(j + 1) === 13 && text.charCodeAt(j + 2) === 10 ? 3 : 2;
+    else j++;
+  }
+  return text.length;
+}
+
+/**
+ * Scan template text from `i` (just after a backtick or a substitution's `}`).
+ * Returns the index after the closing backtick, or after `${` as a negative
+ * number (`-(index) - 1`) when a substitution opens.
+ */
+function scanTemplate(text: string, i: number): number {
+  let j = i;
+  while (j < text.length) {
+    const code = text.charCodeAt(j);
+    if (code === 96) return j + 1;
+    if (code === 92) j += 2;
+    else if (code === 36 && text.charCodeAt(j + 1) === 123) return -(j + 2) - 1;
+    else j++;
+  }
+  return text.length;
+}
+
+/** Index after the regex literal opening at `i` (flags included). */
+function scanRegex(text: string, i: number): number {
+  let j = i + 1;
+  let inClass = false;
+  while (j < text.length) {
+    const code = text.charCodeAt(j);
+    if (code === 92) j += 2;
+    else if (isLineEnd(code)) return j;
+    else {
+      if (code === 91) inClass = true;
+      else if (code === 93) inClass = false;
+      else if (code === 47 && !inClass) break;
+      j++;
+    }
+  }
+  j++;
+  while (j < text.length && isNamePart(text.charCodeAt(j))) j++;
+  return Math.min(j, text.length);
+}
+
+function moduleName(text: string, start: number, end: number): ModuleName {
+  const length = end - start;
+  if (length === 6 && text.startsWith("import", start)) return ModuleName.Import;
+  if (length === 6 && text.startsWith("export", start)) return ModuleName.Export;
+  if (length === 4 && text.startsWith("from", start)) return ModuleName.From;
+  return ModuleName.Plain;
+}
+
+function keywordFlags(text: string, start: number, end: number): number {
+  const length = end - start;
+  const first = text.charCodeAt(start);
+  if (length < 2 || length > 10 || first < 97 || first > 122) return 0;
+  return KEYWORDS.get(text.slice(start, end)) ?? 0;
+}
+
+/** Find every module reference and source map pragma in a script or module (latin1 text). */
+export function scanJs(text: string): RawReference[] {
+  return new JsScanner(text).run();
+}
+
+class JsScanner {
+  private readonly refs: RawReference[] = [];
+  private readonly modules = new ModuleSyntax(this.refs);
+  /** One entry per open `(`: whether it is a statement head's (`if (`), after which `/` is a regex. */
+  private readonly parens: boolean[] = [];
+  private readonly braces: Brace[] = [];
+  /** Whether a `/` here starts a regex literal. */
+  private regexOk = true;
+  /** Whether a `{` here opens a block (else an object literal). */
+  private braceIsBlock = true;
+  /** The previous token was `if`/`while`/`for`/`with`. */
+  private controlNext = false;
+  /** The previous token was `.` or `?.`: the next name is a property. */
+  private afterDot = false;
+
+  constructor(private readonly text: string) {}
+
+  run(): RawReference[] {
+    const text = this.text;
+    let i = text.startsWith(BOM) ? BOM.length : 0;
+    if (text.startsWith("#!", i)) {
+      while (i < text.length && !isLineEnd(text.charCodeAt(i))) i++;
+    }
+    while (i < text.length) {
+      const code = text.charCodeAt(i);
+      if (code === 32 || code === 10 || code === 9 || code === 13 || code === 11 || code === 12) {
+        i++;
+      } else if (code === 47 && text.charCodeAt(i + 1) === 47) {
+        i = this.lineComment(i);
+      } else if (code === 47 && text.charCodeAt(i + 1) === 42) {
+        i = this.blockComment(i);
+      } else {
+        i = this.token(code, i);
+      }
+    }
+    return this.refs;
+  }
+
+  private lineComment(i: number): number {
+    const text = this.text;
+    let end = i + 2;
+    while (end < text.length && !isLineEnd(text.charCodeAt(end))) end++;
+    const map = sourceMapReference(text, i + 2, end);
+    if (map) this.refs.push(map);
+    return end;
+  }
+
+  private blockComment(i: number): number {
+    const close = this.text.indexOf("*/", i + 2);
+    const end = close < 0 ? this.text.length : close;
+    const map = sourceMapReference(this.text, i + 2, end);
+    if (map) this.refs.push(map);
+    return close < 0 ? this.text.length : close + 2;
+  }
+
+  /** Scan one token starting at `start`; returns the index after it. */
+  private token(code: number, start: number): number {
+    const text = this.text;
+    const afterDot = this.afterDot;
+    const control = this.controlNext;
+    this.afterDot = false;
+    this.controlNext = false;
+    let end: number;
+    if (isNameStart(code)) {
+      return this.name(start, afterDot);
+    }
+    if (code === 34 || code === 39) {
+      const close = scanString(text, start);
+      if (this.modules.state !== 0) this.modules.feed(Token.String, 0, start + 1, close);
+      this.value();
+      return close < text.length && text.charCodeAt(close) === code ? close + 1 : close;
+    }
+    if (
+      code === 96 ||
+      (code === 125 && this.braces[this.braces.length - 1] === Brace.Substitution)
+    ) {
+      if (code === 125) this.braces.pop();
+      end = scanTemplate(text, start + 1);
+      if (end < 0) {
+        this.braces.push(Brace.Substitution);
+        end = -end - 1;
+        this.regexOk = true;
+        this.braceIsBlock = false;
+      } else {
+        this.value();
+      }
+    } else if (isDigit(code) || (code === 46 && isDigit(text.charCodeAt(start + 1)))) {
+      end = start + 1;
+      while (
+        end < text.length &&
+        (isNamePart(text.charCodeAt(end)) || text.charCodeAt(end) === 46)
+      ) {
+        end++;
+      }
+      this.value();
+    } else if (code === 47 && this.regexOk) {
+      end = scanRegex(text, start);
+      this.value();
+    } else {
+      end = this.punctuation(code, start, control);
+      if (this.modules.state !== 0) this.modules.feed(Token.Punct, code, start, end);
+      return end;
+    }
+    if (this.modules.state !== 0) this.modules.feed(Token.Other, 0, start, end);
+    return end;
+  }
+
+  private name(start: number, afterDot: boolean): number {
+    const text = this.text;
+    let end = start + 1;
+    while (end < text.length) {
+      const part = text.charCodeAt(end);
+      if (isNamePart(part)) end += part === 92 ? 2 : 1;
+      else break;
+    }
+    // A name after `.` is a property: `a.import(...)`, `x.return / 2`.
+    const flags = afterDot ? 0 : keywordFlags(text, start, end);
+    this.regexOk = (flags & REGEX_AFTER) !== 0;
+    this.braceIsBlock = (flags & BLOCK_AFTER) !== 0 || (flags & REGEX_AFTER) === 0;
+    this.controlNext = (flags & CONTROL) !== 0;
+    const name = afterDot ? ModuleName.Plain : moduleName(text, start, end);
+    if (this.modules.state !== 0 || name !== ModuleName.Plain) {
+      this.modules.feed(Token.Name, name, start, end);
+    }
+    return end;
+  }
+
+  /** After a value (string, number, regex, template), `/` divides. */
+  private value(): void {
+    this.regexOk = false;
+    this.braceIsBlock = false;
+  }
+
+  /** Handle the punctuator starting at `at`; returns the index after it. */
+  private punctuation(code: number, at: number, control: boolean): number {
+    const next = this.text.charCodeAt(at + 1);
+    switch (code) {
+      case 40: // (
+        this.parens.push(control);
+        this.regexOk = true;
+        this.braceIsBlock = false;
+        return at + 1;
+      case 41: // )
+        this.regexOk = this.parens.pop() ?? false;
+        this.braceIsBlock = true;
+        return at + 1;
+      case 123: // {
+        this.braces.push(this.braceIsBlock ? Brace.Block : Brace.Expression);
+        this.regexOk = true;
+        this.braceIsBlock = true;
+        return at + 1;
+      case 125: // }
+        this.regexOk = (this.braces.pop() ?? Brace.Block) === Brace.Block;
+        this.braceIsBlock = true;
+        return at + 1;
+      case 93: // ]
+        this.value();
+        return at + 1;
+      case 59: // ;
+        this.regexOk = true;
+        this.braceIsBlock = true;
+        return at + 1;
+      case 46: // .
+        this.afterDot = true;
+        this.value();
+        return at + 1;
+      case 63: // ?  (`?.` is property access, but `a?.5:1` is a conditional)
+        if (next === 46 && !isDigit(this.text.charCodeAt(at + 2))) {
+          this.afterDot = true;
+          this.value();
+          return at + 2;
+        }
+        break;
+      case 43: // +
+      case 45: // -
+        // `a++ / 2` divides: a regex can never directly follow `++` or `--`.
+        if (next === code) {
+          this.value();
+          return at + 2;
+        }
+        break;
+      case 61: // =
+        // `=>`: a `{` after it is a function body.
+        if (next === 62) {
+          this.regexOk = true;
+          this.braceIsBlock = true;
+          return at + 2;
+        }
+        break;
+    }
+    this.regexOk = true;
+    this.braceIsBlock = false;
+    return at + 1;
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
