@@ -1,0 +1,55 @@
+export { type UploadRequestFields, uploadMiddleware } from "./adapters/express.js";
+export { parseFastifyUpload, stowageUploads } from "./adapters/fastify.js";
+export { parseRequestUpload, uploadErrorResponse } from "./adapters/fetch.js";
+export { parseNodeUpload } from "./adapters/node.js";
+export {
+  type CountLimit,
+  type FieldError,
+  MalformedUploadError,
+  type SizeLimit,
+  UploadAbortedError,
+  UploadCountError,
+  UploadError,
+  UploadSizeError,
+  UploadTimeoutError,
+  UploadValidationError,
+} from "./errors.js";
+export { UploadedFile } from "./file.js";
+export { formatBytes, KB, MB } from "./format.js";
+export { type ByteReader, type ImageSize, readImageSize } from "./image-size.js";
+export {
+  extensionOf,
+  sanitizeFilename,
+  storageSafeName,
+  type UploadContext,
+  UploadNameError,
+  type UploadTo,
+  uploadName,
+} from "./naming.js";
+export {
+  defaultTmpDir,
+  type ResolvedUploadOptions,
+  resolveUploadOptions,
+  UPLOAD_DEFAULTS,
+  type UploadOptions,
+} from "./options.js";
+export { parseUpload } from "./parse.js";
+export type { HeadersLike, UploadInput, UploadRequest } from "./request.js";
+export {
+  NON_FIELD_ERRORS,
+  type UploadErrorJson,
+  type UploadErrorReply,
+  uploadErrorReply,
+  uploadFormErrors,
+} from "./responses.js";
+export { UploadResult } from "./result.js";
+export { detectContentType, typeAgreesWithExtension } from "./sniff.js";
+export {
+  type DimensionRules,
+  extensions,
+  imageDimensions,
+  maxSize,
+  minSize,
+  realType,
+  type Validator,
+} from "./validators.js";
