@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors.js";
 import type { StorageDriver } from "./driver.js";
+import { type AzureOptions, azureDriver } from "./drivers/azure.js";
 import { fsDriver } from "./drivers/fs.js";
 import { memoryDriver } from "./drivers/memory.js";
 import { type S3Options, s3Driver } from "./drivers/s3.js";
@@ -40,6 +41,9 @@ const DRIVERS: Record<string, DriverFactory> = {
   },
   s3(spec) {
     return s3Driver(requireKeys<S3Options>(spec, ["bucket"]));
+  },
+  azure(spec) {
+    return azureDriver(requireKeys<AzureOptions>(spec, ["container"]));
   },
 };
 

@@ -72,8 +72,6 @@ export async function startAzurite(): Promise<Service> {
       "--disableTelemetry",
       "--skipApiVersionCheck",
       "--silent",
-      "--location",
-      dir,
     ],
     { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
   );

@@ -1,0 +1,231 @@
+import { Readable } from "node:stream";
+import type * as Azure from "@azure/storage-blob";
+import { ConfigError, importOptional } from "../../errors.js";
+import { dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import { NameTakenError } from "../errors.js";
+import type { ListEntry, StorageStat } from "../types.js";
+
+export interface AzureOptions {
+  container: string;
+  /** Prefix every name is stored under. @default "" */
+  location?: string;
+  /** @default env AZURE_STORAGE_CONNECTION_STRING */
+  connectionString?: string;
+  /** Account name, with `accountKey`, when there is no connection string. */
+  account?: string;
+  accountKey?: string;
+  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. */
+  customDomain?: string;
+  /** `Cache-Control` for blobs saved without one. */
+  cacheControl?: string;
+  /** Bodies up to this size (bytes) go up in one request; larger ones in blocks of this size. @default 4 MiB */
+  blockSize?: number;
+  /** Blocks uploaded at once. @default 4 */
+  maxConcurrency?: number;
+  /** Blobs asked for per list page. @default 1000 */
+  pageSize?: number;
+  /** A ready container client (tests, managed identity). */
+  client?: Azure.ContainerClient;
+}
+
+type AzureModule = typeof Azure;
+
+/** Azure Blob Storage through `@azure/storage-blob` (loaded on first use); SAS for signed URLs. */
+export function azureDriver(options: AzureOptions): StorageDriver {
+  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
+  const toKey = (name: string) => (location ? `${location}/${name}` : name);
+  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const blockSize = options.blockSize ?? 4 * 1024 * 1024;
+  let loaded: Promise<{ sdk: AzureModule; container: Azure.ContainerClient }> | undefined;
+
+  const load = () => {
+    loaded ??= (async () => {
+      const sdk = await importOptional<AzureModule>("@azure/storage-blob", "The azure storage");
+      if (options.client) return { sdk, container: options.client };
+      const connectionString =
+        options.connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING;
+      let service: Azure.BlobServiceClient;
+      if (connectionString) service = sdk.BlobServiceClient.fromConnectionString(connectionString);
+      else if (options.account && options.accountKey) {
+        const credential = new sdk.StorageSharedKeyCredential(options.account, options.accountKey);
+        service = new sdk.BlobServiceClient(
+          `https://${options.account}.blob.core.windows.net`,
+          credential,
+        );
+      } else {
+        throw new ConfigError(
+          "The azure storage needs connectionString (or env AZURE_STORAGE_CONNECTION_STRING), or account and accountKey.",
+          { key: "connectionString" },
+        );
+      }
+      return { sdk, container: service.getContainerClient(options.container) };
+    })();
+    return loaded;
+  };
+  const blob = async (name: string) => {
+    const { sdk, container } = await load();
+    return { sdk, client: container.getBlockBlobClient(toKey(name)) };
+  };
+
+  const status = (error: unknown) => (error as { statusCode?: number }).statusCode;
+  const isTaken = (error: unknown) => {
+    const code = (error as { code?: string }).code;
+    // A racing writer's commit discards our uncommitted blocks: that is also "taken".
+    return status(error) === 409 || status(error) === 412 || code === "InvalidBlockList";
+  };
+
+  return {
+    kind: "azure",
+    conditionalPut: true,
+
+    async put(name, body, writeOptions) {
+      const { client } = await blob(name);
+      const uploadOptions: Azure.BlockBlobUploadOptions = {
+        blobHTTPHeaders: {
+          blobContentType: writeOptions.contentType,
+          blobCacheControl: writeOptions.cacheControl ?? options.cacheControl,
+          blobContentDisposition: writeOptions.contentDisposition,
+        },
+        metadata: writeOptions.metadata,
+        conditions: writeOptions.ifNoneMatch ? { ifNoneMatch: "*" } : undefined,
+        abortSignal: writeOptions.signal,
+      };
+      try {
+        const { head, rest } = await readHead(body, blockSize);
+        // Small bodies in one Put Blob: atomic, and one request instead of two.
+        if (rest === null) await client.upload(head, head.length, uploadOptions);
+        else await client.uploadStream(rest, blockSize, options.maxConcurrency ?? 4, uploadOptions);
+      } catch (error) {
+        if (writeOptions.ifNoneMatch && isTaken(error))
+          throw new NameTakenError(name, { cause: error });
+        throw error;
+      }
+    },
+
+    async get(name, getOptions) {
+      const { client } = await blob(name);
+      const range = getOptions.range;
+      const count = range?.end === undefined ? undefined : range.end - range.start + 1;
+      try {
+        const result = await client.download(range?.start ?? 0, count, {
+          abortSignal: getOptions.signal,
+        });
+        return result.readableStreamBody as Readable;
+      } catch (error) {
+        if (status(error) === 404) return null;
+        // A range past the end of the blob: there are no bytes to give.
+        if (status(error) === 416) return Readable.from([]);
+        throw error;
+      }
+    },
+
+    async head(name): Promise<StorageStat | null> {
+      const { client } = await blob(name);
+      try {
+        const props = await client.getProperties();
+        return {
+          name,
+          size: props.contentLength ?? 0,
+          lastModified: props.lastModified ?? new Date(0),
+          contentType: props.contentType,
+          etag: props.etag,
+          metadata: props.metadata,
+        };
+      } catch (error) {
+        if (status(error) === 404) return null;
+        throw error;
+      }
+    },
+
+    async delete(name) {
+      const { client } = await blob(name);
+      await client.deleteIfExists();
+    },
+
+    async *list(prefix): AsyncGenerator<ListEntry> {
+      const { container } = await load();
+      const pages = container
+        .listBlobsFlat({ prefix: toKey(prefix) })
+        .byPage({ maxPageSize: options.pageSize ?? 1000 });
+      for await (const page of pages) {
+        for (const item of page.segment.blobItems) {
+          yield {
+            name: fromKey(item.name),
+            size: item.properties.contentLength ?? 0,
+            lastModified: item.properties.lastModified,
+          };
+        }
+      }
+    },
+
+    url(name) {
+      if (options.customDomain) {
+        const base = options.customDomain.includes("://")
+          ? options.customDomain
+          : `https://${options.customDomain}`;
+        return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
+      }
+      return `${containerUrl(options)}/${encodeName(toKey(name))}`;
+    },
+
+    async signedUrl(name, signOptions) {
+      const { sdk, client } = await blob(name);
+      return client.generateSasUrl({
+        permissions: sdk.BlobSASPermissions.parse("r"),
+        expiresOn: new Date(Date.now() + signOptions.expiresIn * 1000),
+        contentDisposition: signOptions.disposition
+          ? dispositionHeader(signOptions.disposition)
+          : undefined,
+      });
+    },
+  };
+}
+
+/** The container's URL without loading the SDK (so `url()` stays synchronous). */
+function containerUrl(options: AzureOptions): string {
+  if (options.client) return options.client.url;
+  const connectionString =
+    options.connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING ?? "";
+  const parts = new Map(
+    connectionString
+      .split(";")
+      .filter(Boolean)
+      .map((part) => {
+        const at = part.indexOf("=");
+        return [part.slice(0, at), part.slice(at + 1)] as const;
+      }),
+  );
+  const account = parts.get("AccountName") ?? options.account;
+  const endpoint =
+    parts.get("BlobEndpoint") ??
+    `${parts.get("DefaultEndpointsProtocol") ?? "https"}://${account}.blob.${parts.get("EndpointSuffix") ?? "core.windows.net"}`;
+  return `${endpoint.replace(/\/+$/, "")}/${options.container}`;
+}
+
+/**
+ * Read up to `limit` bytes. When the body ends within them, `rest` is null;
+ * otherwise `rest` replays those bytes and then the remainder of the body.
+ */
+async function readHead(
+  body: Readable,
+  limit: number,
+): Promise<{ head: Buffer; rest: Readable | null }> {
+  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const next = await iterator.next();
+    if (next.done) return { head: Buffer.concat(chunks), rest: null };
+    chunks.push(next.value);
+    size += next.value.length;
+  }
+  const rest = Readable.from(
+    (async function* () {
+      yield* chunks;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next())
+        yield next.value;
+    })(),
+    { objectMode: false },
+  );
+  return { head: Buffer.alloc(0), rest };
+}
