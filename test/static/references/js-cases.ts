@@ -64,6 +64,7 @@ export const jsCases: ScanCase[] = [
     refs: [["import", "./data.json"]],
   },
   { name: "dynamic import of an expression", source: 'import("./" + name + ".js")', refs: [] },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: JS source text as data
   { name: "dynamic import of a template", source: "import(`./${name}.js`)", refs: [] },
   {
     name: "import attributes",
@@ -85,6 +86,7 @@ export const jsCases: ScanCase[] = [
   },
   {
     name: "import code inside a template substitution",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JS source text as data
     source: 'const s = `a ${await import("./x.js")} b ${`${import("./y.js")}`}`;',
     refs: [
       ["import", "./x.js"],
@@ -93,6 +95,7 @@ export const jsCases: ScanCase[] = [
   },
   {
     name: "object braces inside a template substitution",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JS source text as data
     source: 'const s = `${ {a: 1}.a }`; import "./x.js"',
     refs: [["import", "./x.js"]],
   },

@@ -8,7 +8,9 @@ function normalised(components: number[][]): number[][] {
 /** Each component must come after every component it points into. */
 function dependenciesFirst(edges: number[][], components: number[][]): boolean {
   const position = new Map<number, number>();
-  components.forEach((component, i) => component.forEach((node) => position.set(node, i)));
+  for (const [i, component] of components.entries()) {
+    for (const node of component) position.set(node, i);
+  }
   return edges.every((targets, node) =>
     targets.every((target) => position.get(target)! <= position.get(node)!),
   );
