@@ -61,5 +61,4 @@ describe("intermediateSize", () => {
     const fit = planVariant(small, validateVariantSpec("v", { fit: [1920, 1080] }), 8192);
     expect(intermediateSize(small, [fit])).toEqual(small);
   });
-  });
 });
