@@ -41,7 +41,7 @@ const COMPRESSED_SUFFIXES: ReadonlyArray<[string, Encoding]> = [
   [".zst", "zstd"],
 ];
 
-/** Symlinked folders can loop; nothing sane is this deep. */
+/** A bound on nesting, beside the loop check, so a pathological tree cannot exhaust the stack. */
 const MAX_DEPTH = 64;
 
 interface ScannedFile {
@@ -76,8 +76,11 @@ export function scanRoot(root: string, linkTargets: readonly string[]): Map<stri
   const allowed = [realRoot, ...linkTargets.map(realOrNull).filter((dir) => dir !== null)];
   const files = new Map<string, ScannedFile>();
 
+  // Real paths of the folders being walked: a link back to one of them is a loop.
+  const walking = new Set<string>();
   const walk = (dir: string, prefix: string, depth: number): void => {
-    if (depth > MAX_DEPTH) return;
+    if (depth > MAX_DEPTH || walking.has(dir)) return;
+    walking.add(dir);
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -106,6 +109,7 @@ export function scanRoot(root: string, linkTargets: readonly string[]): Map<stri
         files.set(key, { file: real, size: info.size, mtime: Math.floor(info.mtimeMs / 1000) });
       }
     }
+    walking.delete(dir);
   };
   walk(realRoot, "", 0);
   return files;
