@@ -32,6 +32,8 @@ function sniffText(head: Uint8Array): string | undefined {
  */
 export async function detectContentType(head: Uint8Array): Promise<string> {
   const found = await fileTypeFromBuffer(head);
+  // file-type calls any XML document XML; an SVG among them must be recognised as one.
+  if (found?.mime === "application/xml" && sniffText(head) === "image/svg+xml") return "image/svg+xml";
   if (found) return found.mime;
   return sniffText(head) ?? "application/octet-stream";
 }
@@ -49,7 +51,8 @@ export function typeAgreesWithExtension(detected: string, extension: string): bo
   const expected = extension === "" ? undefined : lookup(extension);
   if (detected === "text/html") return expected === "text/html";
   if (detected === "image/svg+xml") return expected === "image/svg+xml";
-  if (expected === undefined) return true;
+  // No expectation, or "any bytes" (`.bin`): anything but HTML/SVG may be stored.
+  if (expected === undefined || expected === "application/octet-stream") return true;
   if (detected === expected) return true;
   if (detected === "text/plain") return TEXTUAL.test(expected);
   if (detected === "application/octet-stream") return !isSniffable(expected);

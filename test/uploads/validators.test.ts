@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { imageFile } from "../../src/testing/factories.js";
+import { MultipartBuilder } from "../../src/testing/multipart.js";
+import { KB } from "../../src/uploads/format.js";
+import { bufferReader, readImageSize } from "../../src/uploads/image-size.js";
+import { parseUpload } from "../../src/uploads/parse.js";
+import { detectContentType, typeAgreesWithExtension } from "../../src/uploads/sniff.js";
+import { extensions, imageDimensions, maxSize, minSize, realType } from "../../src/uploads/validators.js";
+import { makeTmpDir, parseError, streamOf } from "./helpers.js";
+
+let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
+beforeEach(async () => {
+  tmp = await makeTmpDir();
+});
+afterEach(async () => {
+  await tmp.remove();
+});
+
+const PNG_1x1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+describe("type detection", () => {
+  test.each([
+    [PNG_1x1, "image/png"],
+    [Buffer.from("<!DOCTYPE html><html><script>alert(1)</script>"), "text/html"],
+    [Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'), "image/svg+xml"],
+    [Buffer.from("name,age\nada,36\n"), "text/plain"],
+    [Buffer.from([0, 1, 2, 3, 250, 251]), "application/octet-stream"],
+    [Buffer.from("%PDF-1.7\n"), "application/pdf"],
+  ])("detects %#", async (bytes, expected) => {
+    expect(await detectContentType(bytes)).toBe(expected);
+  });
+
+  test.each([
+    ["image/jpeg", "jpg", true],
+    ["image/jpeg", "JPEG".toLowerCase(), true],
+    ["text/html", "jpg", false],
+    ["text/html", "html", true],
+    ["image/svg+xml", "png", false],
+    ["image/svg+xml", "svg", true],
+    ["text/plain", "csv", true],
+    ["text/plain", "json", true],
+    ["text/plain", "png", false],
+    ["application/octet-stream", "jpg", false],
+    ["application/octet-stream", "dat", true],
+    ["image/png", "dat", true],
+    ["text/html", "dat", false],
+    ["application/zip", "docx", true],
+  ])("%s under .%s agrees: %s", (detected, ext, agrees) => {
+    expect(typeAgreesWithExtension(detected, ext)).toBe(agrees);
+  });
+});
+
+describe("image headers", () => {
+  test.each([
+    ["png", 640, 480],
+    ["jpeg", 33, 17],
+    ["gif", 5, 300],
+    ["webp", 1023, 2],
+    ["avif", 128, 96],
+  ] as const)("reads %s dimensions without decoding", async (format, width, height) => {
+    const part = await imageFile({ format, width, height });
+    const size = await readImageSize(bufferReader(part.content as Buffer));
+    expect(size).toEqual({ format, width, height });
+  });
+
+  test("reads a huge declared size from a PNG header (a pixel bomb is caught before decoding)", async () => {
+    const bomb = Buffer.from(PNG_1x1);
+    bomb.writeUInt32BE(100_000, 16);
+    bomb.writeUInt32BE(100_000, 20);
+    expect(await readImageSize(bufferReader(bomb))).toMatchObject({ width: 100_000, height: 100_000 });
+  });
+
+  test("returns undefined for truncated or unknown data", async () => {
+    expect(await readImageSize(bufferReader(Buffer.from([0xff, 0xd8, 0xff])))).toBeUndefined();
+    expect(await readImageSize(bufferReader(Buffer.from("hello world, not an image")))).toBeUndefined();
+  });
+});
+
+async function upload(form: MultipartBuilder, options: Parameters<typeof parseUpload>[1]) {
+  const built = form.build();
+  return parseError(built.headers, built.body, { tmpDir: tmp.dir, ...options });
+}
+
+describe("validators on a parse", () => {
+  test("refuses a .jpg that is HTML, naming the field and the rule", async () => {
+    const error = await upload(
+      new MultipartBuilder().file("photo", "cat.jpg", "<html><script>alert(1)</script></html>", "image/jpeg"),
+      {},
+    );
+    expect(error).toMatchObject({ code: "E_VALIDATION", status: 400, field: "photo", rule: "realType" });
+    expect(error.message).toMatch(/content \(text\/html\) does not match its extension "\.jpg"/);
+    expect((error as unknown as { errors: Record<string, string[]> }).errors).toEqual({
+      photo: ['The file\'s content (text/html) does not match its extension ".jpg".'],
+    });
+    expect(await tmp.files()).toEqual([]);
+  });
+
+  test("refuses SVG unless allowed", async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>';
+    const form = () => new MultipartBuilder().file("logo", "logo.svg", svg, "image/svg+xml");
+    expect(await upload(form(), {})).toMatchObject({ code: "E_VALIDATION", rule: "svg" });
+    const built = form().build();
+    const result = await parseUpload({ headers: built.headers, body: streamOf(built.body) }, { allowSvg: true, tmpDir: tmp.dir });
+    expect(result.file("logo")!.detectedType).toBe("image/svg+xml");
+  });
+
+  test("collects every failure per field, with 413 when all are size rules", async () => {
+    const big = Buffer.alloc(3 * KB, 0x61);
+    const error = await upload(
+      new MultipartBuilder().file("a", "a.txt", big, "text/plain").file("b", "b.txt", big, "text/plain"),
+      { validators: { a: [maxSize(2 * KB)], b: [maxSize(1 * KB)] } },
+    );
+    expect(error).toMatchObject({ code: "E_VALIDATION", status: 413 });
+    expect((error as unknown as { errors: Record<string, string[]> }).errors).toEqual({
+      a: ["File size must be under 2 KB. Your file is 3.00 KB."],
+      b: ["File size must be under 1 KB. Your file is 3.00 KB."],
+    });
+  });
+
+  test.each([
+    [extensions(["png", ".JPG"]), "a.GIF", 'File extension "gif" is not allowed. Allowed extensions are: png, jpg.'],
+    [minSize(), "a.png", "The file is empty."],
+  ])("%# refuses with an actionable message", async (validator, filename, message) => {
+    const error = await upload(new MultipartBuilder().file("f", filename, new Uint8Array(0)), {
+      verifyType: false,
+      validators: { f: [validator] },
+    });
+    expect(error).toMatchObject({ code: "E_VALIDATION", status: 400, field: "f" });
+    expect((error as unknown as { errors: Record<string, string[]> }).errors.f).toEqual([message]);
+  });
+
+  test("extensions() is case-insensitive", async () => {
+    const part = await imageFile({ format: "png", filename: "SHOUT.PNG" });
+    const built = new MultipartBuilder().add(part).build();
+    const result = await parseUpload(
+      { headers: built.headers, body: streamOf(built.body) },
+      { tmpDir: tmp.dir, validators: { image: [extensions(["png"]), realType(["image/*"])] } },
+    );
+    expect(result.file("image")!.extension).toBe("png");
+  });
+
+  test("imageDimensions reads width, height and pixels from the header of a temp file", async () => {
+    const part = await imageFile({ format: "jpeg", width: 400, height: 300 });
+    const built = new MultipartBuilder().add(part).build();
+    const options = (rules: Parameters<typeof imageDimensions>[0]) => ({
+      tmpDir: tmp.dir,
+      memoryThreshold: 10,
+      validators: { image: [imageDimensions(rules)] },
+    });
+    expect(await parseError(built.headers, built.body, options({ maxWidth: 399 }))).toMatchObject({
+      rule: "imageDimensions",
+      message: expect.stringContaining("Image width must be at most 399 px. Your image is 400×300."),
+    });
+    expect(await parseError(built.headers, built.body, options({ maxPixels: 100_000 }))).toMatchObject({
+      message: expect.stringContaining("at most 100,000 pixels"),
+    });
+    expect(await tmp.files()).toEqual([]);
+    const ok = await parseUpload({ headers: built.headers, body: streamOf(built.body) }, options({ maxWidth: 400, minHeight: 300 }));
+    expect(await ok.file("image")!.imageSize()).toEqual({ format: "jpeg", width: 400, height: 300 });
+    await ok.cleanup();
+  });
+});
