@@ -2,6 +2,7 @@ import { ConfigError } from "../errors.js";
 import type { StorageDriver } from "./driver.js";
 import { type AzureOptions, azureDriver } from "./drivers/azure.js";
 import { fsDriver } from "./drivers/fs.js";
+import { type GcsOptions, gcsDriver } from "./drivers/gcs.js";
 import { memoryDriver } from "./drivers/memory.js";
 import { type S3Options, s3Driver } from "./drivers/s3.js";
 import { type StorageSpec, toSpec } from "./spec.js";
@@ -44,6 +45,9 @@ const DRIVERS: Record<string, DriverFactory> = {
   },
   azure(spec) {
     return azureDriver(requireKeys<AzureOptions>(spec, ["container"]));
+  },
+  gcs(spec) {
+    return gcsDriver(requireKeys<GcsOptions>(spec, ["bucket"]));
   },
 };
 

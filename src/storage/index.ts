@@ -6,8 +6,11 @@ export {
   type StorageConfigInput,
 } from "./create.js";
 export { type DriverWriteOptions, type StorageDriver, toReadable } from "./driver.js";
+export { type AzureOptions, azureDriver } from "./drivers/azure.js";
 export { type FsOptions, fsDriver } from "./drivers/fs.js";
+export { type GcsOptions, gcsDriver } from "./drivers/gcs.js";
 export { type MemoryOptions, memoryDriver } from "./drivers/memory.js";
+export { type S3Options, s3Driver } from "./drivers/s3.js";
 export {
   InvalidNameError,
   InvalidRangeError,

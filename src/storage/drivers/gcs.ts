@@ -1,0 +1,170 @@
+import { pipeline } from "node:stream/promises";
+import type * as Gcs from "@google-cloud/storage";
+import { importOptional } from "../../errors.js";
+import { dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import { NameTakenError } from "../errors.js";
+import type { ListEntry, StorageStat } from "../types.js";
+
+export interface GcsOptions {
+  bucket: string;
+  /** Prefix every name is stored under. @default "" */
+  location?: string;
+  projectId?: string;
+  /** Service-account key file; default: Application Default Credentials. */
+  keyFilename?: string;
+  /** Service-account credentials as an object (`client_email`, `private_key`). */
+  credentials?: { client_email: string; private_key: string };
+  /** API endpoint override (an emulator or a private endpoint). */
+  apiEndpoint?: string;
+  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. */
+  customDomain?: string;
+  /** `Cache-Control` for objects saved without one. */
+  cacheControl?: string;
+  /** Objects asked for per list page. @default 1000 */
+  pageSize?: number;
+  /** A ready client (tests, custom auth). */
+  client?: Gcs.Storage;
+}
+
+type GcsModule = typeof Gcs;
+
+/** Google Cloud Storage through `@google-cloud/storage` (loaded on first use); V4 signed URLs. */
+export function gcsDriver(options: GcsOptions): StorageDriver {
+  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
+  const toKey = (name: string) => (location ? `${location}/${name}` : name);
+  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  let loaded: Promise<Gcs.Bucket> | undefined;
+
+  const bucket = () => {
+    loaded ??= (async () => {
+      const sdk = await importOptional<GcsModule>("@google-cloud/storage", "The gcs storage");
+      const client =
+        options.client ??
+        new sdk.Storage({
+          projectId: options.projectId,
+          keyFilename: options.keyFilename,
+          credentials: options.credentials,
+          apiEndpoint: options.apiEndpoint,
+        });
+      return client.bucket(options.bucket);
+    })();
+    return loaded;
+  };
+  const file = async (name: string) => (await bucket()).file(toKey(name));
+  const code = (error: unknown) => (error as { code?: number }).code;
+
+  return {
+    kind: "gcs",
+    conditionalPut: true,
+
+    async put(name, body, writeOptions) {
+      const target = await file(name);
+      const writable = target.createWriteStream({
+        // Resumable uploads stream any length in bounded memory and commit only at the end.
+        resumable: true,
+        metadata: {
+          contentType: writeOptions.contentType,
+          cacheControl: writeOptions.cacheControl ?? options.cacheControl,
+          contentDisposition: writeOptions.contentDisposition,
+          metadata: writeOptions.metadata,
+        },
+        // Generation 0 means "only if no live object has this name".
+        preconditionOpts: writeOptions.ifNoneMatch ? { ifGenerationMatch: 0 } : undefined,
+      });
+      try {
+        await pipeline(body, writable, { signal: writeOptions.signal });
+      } catch (error) {
+        if (writeOptions.ifNoneMatch && code(error) === 412)
+          throw new NameTakenError(name, { cause: error });
+        throw error;
+      }
+    },
+
+    async get(name, getOptions) {
+      const target = await file(name);
+      // Asked first so a missing object is `null` rather than a stream that errors later.
+      if ((await this.head(name)) === null) return null;
+      const range = getOptions.range;
+      return target.createReadStream({ start: range?.start, end: range?.end, validation: false });
+    },
+
+    async head(name): Promise<StorageStat | null> {
+      const target = await file(name);
+      try {
+        const [metadata] = await target.getMetadata();
+        return {
+          name,
+          size: Number(metadata.size ?? 0),
+          lastModified: new Date(metadata.updated ?? 0),
+          contentType: metadata.contentType,
+          etag: metadata.etag,
+          metadata: metadata.metadata as Record<string, string> | undefined,
+        };
+      } catch (error) {
+        if (code(error) === 404) return null;
+        throw error;
+      }
+    },
+
+    async delete(name) {
+      await (await file(name)).delete({ ignoreNotFound: true });
+    },
+
+    async *list(prefix): AsyncGenerator<ListEntry> {
+      const target = await bucket();
+      let pageToken: string | undefined;
+      do {
+        const [files, next] = await target.getFiles({
+          prefix: toKey(prefix),
+          autoPaginate: false,
+          maxResults: options.pageSize ?? 1000,
+          pageToken,
+        });
+        for (const item of files) {
+          yield {
+            name: fromKey(item.name),
+            size: Number(item.metadata.size ?? 0),
+            lastModified: new Date(item.metadata.updated ?? 0),
+          };
+        }
+        pageToken = (next as { pageToken?: string } | null)?.pageToken;
+      } while (pageToken);
+    },
+
+    url(name) {
+      const base = options.customDomain
+        ? options.customDomain.includes("://")
+          ? options.customDomain
+          : `https://${options.customDomain}`
+        : `https://storage.googleapis.com/${options.bucket}`;
+      return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
+    },
+
+    async signedUrl(name, signOptions) {
+      const [url] = await (await file(name)).getSignedUrl({
+        version: "v4",
+        action: "read",
+        expires: Date.now() + signOptions.expiresIn * 1000,
+        responseDisposition: signOptions.disposition
+          ? dispositionHeader(signOptions.disposition)
+          : undefined,
+      });
+      return url;
+    },
+
+    async copy(from, to, copyOptions) {
+      const source = await file(from);
+      try {
+        await source.copy(await file(to), {
+          preconditionOpts: copyOptions.ifNoneMatch ? { ifGenerationMatch: 0 } : undefined,
+        });
+        return true;
+      } catch (error) {
+        if (code(error) === 404) return false;
+        if (copyOptions.ifNoneMatch && code(error) === 412)
+          throw new NameTakenError(to, { cause: error });
+        throw error;
+      }
+    },
+  };
+}
