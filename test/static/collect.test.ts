@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
 import { lstat, readdir, readFile, readlink, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -60,7 +61,9 @@ describe("collect", () => {
     const hashedCss = manifest.paths["css/site.css"];
     expect(hashedCss).toMatch(/^css\/site\.[0-9a-f]{12}\.css$/);
     const written = await readFile(path.join(config.root, hashedCss), "utf8");
-    expect(written).toContain(`url(../${manifest.paths["img/logo.png"].replace(/^img\//, "img/")})`);
+    expect(written).toContain(
+      `url(../${manifest.paths["img/logo.png"].replace(/^img\//, "img/")})`,
+    );
     expect(await readFile(path.join(config.root, "css/site.css"), "utf8")).toBe(css);
     expect(manifest.integrity?.[hashedCss]).toMatch(/^sha384-[A-Za-z0-9+/]+=*$/);
     const br = await readFile(path.join(config.root, `${hashedCss}.br`));
@@ -80,7 +83,13 @@ describe("collect", () => {
     const manifestFile = path.join(config.root, "staticfiles.json");
     const before = (await stat(manifestFile)).mtimeMs;
     const again = await collect({ static: config, workers: 1 });
-    expect(again).toMatchObject({ collected: 0, unchanged: 5, hashed: 0, bytes: 0, compressed: {} });
+    expect(again).toMatchObject({
+      collected: 0,
+      unchanged: 5,
+      hashed: 0,
+      bytes: 0,
+      compressed: {},
+    });
     expect((await stat(manifestFile)).mtimeMs).toBe(before);
   });
 
@@ -104,7 +113,10 @@ describe("collect", () => {
     await collect({ static: config, workers: 1 });
     const manifestBefore = await readFile(path.join(config.root, "staticfiles.json"), "utf8");
     const treeBefore = await listTree(config.root);
-    await writeFile(project.path("static/css/site.css"), `a{}\n\nb { background: url(gone.png) }\n`);
+    await writeFile(
+      project.path("static/css/site.css"),
+      `a{}\n\nb { background: url(gone.png) }\n`,
+    );
     await expect(collect({ static: config, workers: 1 })).rejects.toMatchObject({
       code: "E_MISSING_REFERENCE",
       message: expect.stringMatching(/^css\/site\.css:3: .*could not be found/),
@@ -150,7 +162,7 @@ describe("collect", () => {
     const config = await site({ "static/data.txt": "a".repeat(5000) });
     await collect({ static: config, workers: 1 });
     await stat(path.join(config.root, "data.txt.gz"));
-    const noise = new Uint8Array(5000).map((_, i) => (i * 2654435761) >>> 24);
+    const noise = randomBytes(5000);
     await writeFile(project.path("static/data.txt"), noise);
     await collect({ static: config, workers: 1 });
     await expect(stat(path.join(config.root, "data.txt.gz"))).rejects.toThrow();
@@ -189,7 +201,10 @@ describe("collect", () => {
   it("refuses a file name that is not valid UTF-8", async () => {
     const config = await site();
     const dir = Buffer.from(project.path("static"));
-    await writeFile(Buffer.concat([dir, Buffer.from([0x2f, 0x61, 0xff, 0x2e, 0x63, 0x73, 0x73])]), "x");
+    await writeFile(
+      Buffer.concat([dir, Buffer.from([0x2f, 0x61, 0xff, 0x2e, 0x63, 0x73, 0x73])]),
+      "x",
+    );
     await expect(collect({ static: config, workers: 1 })).rejects.toMatchObject({
       code: "E_INVALID_FILE_NAME",
     });
