@@ -33,7 +33,8 @@ function sniffText(head: Uint8Array): string | undefined {
 export async function detectContentType(head: Uint8Array): Promise<string> {
   const found = await fileTypeFromBuffer(head);
   // file-type calls any XML document XML; an SVG among them must be recognised as one.
-  if (found?.mime === "application/xml" && sniffText(head) === "image/svg+xml") return "image/svg+xml";
+  if (found?.mime === "application/xml" && sniffText(head) === "image/svg+xml")
+    return "image/svg+xml";
   if (found) return found.mime;
   return sniffText(head) ?? "application/octet-stream";
 }

@@ -44,6 +44,11 @@ export function nodeSource(stream: Readable): BodySource {
         next.error(new Error("The request body was already read by another handler."));
         return;
       }
+      if (stream.destroyed) {
+        // The connection died before we started listening; its 'close' has come and gone.
+        next.error(new Error("The request closed before its body was read."));
+        return;
+      }
       stream.on("data", onData);
       stream.on("end", onEnd);
       stream.on("error", onError);

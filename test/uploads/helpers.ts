@@ -2,11 +2,15 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { parseUpload } from "../../src/uploads/parse.js";
 import type { UploadOptions } from "../../src/uploads/options.js";
+import { parseUpload } from "../../src/uploads/parse.js";
 
 /** A fresh temp folder per test, so "nothing left behind" is checkable. */
-export async function makeTmpDir(): Promise<{ dir: string; files(): Promise<string[]>; remove(): Promise<void> }> {
+export async function makeTmpDir(): Promise<{
+  dir: string;
+  files(): Promise<string[]>;
+  remove(): Promise<void>;
+}> {
   const base = await mkdtemp(path.join(os.tmpdir(), "stowage-uploads-test-"));
   const dir = path.join(base, "tmp");
   return {

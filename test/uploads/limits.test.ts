@@ -26,12 +26,12 @@ describe("limits", () => {
   }[] = [
     {
       label: "a file over maxFileSize (spilled to disk first)",
-      form: () =>
-        new MultipartBuilder().file("doc", "big.bin", Buffer.alloc(11 * MB, 7)).build(),
+      form: () => new MultipartBuilder().file("doc", "big.bin", Buffer.alloc(11 * MB, 7)).build(),
       options: { memoryThreshold: 1 * MB },
       code: "E_LIMIT_FILE_SIZE",
       status: 413,
-      message: /^File size \(field "doc"\) must be under 10 MB\. Your file is at least 10\.\d\d MB\.$/,
+      message:
+        /^File size \(field "doc"\) must be under 10 MB\. Your file is at least 10\.\d\d MB\.$/,
     },
     {
       label: "a body over maxTotalSize",
@@ -96,7 +96,9 @@ describe("limits", () => {
     {
       label: "an 8 KB file name (headers over maxHeaderSize)",
       form: () =>
-        new MultipartBuilder().file("f", `${"a".repeat(8 * KB)}.txt`, "hello", "text/plain").build(),
+        new MultipartBuilder()
+          .file("f", `${"a".repeat(8 * KB)}.txt`, "hello", "text/plain")
+          .build(),
       code: "E_LIMIT_HEADER_SIZE",
       status: 413,
       message: /headers must be under 8 KB/,
@@ -116,7 +118,10 @@ describe("limits", () => {
 
   test("says the exact size when Content-Length already shows the body is too large", async () => {
     const built = new MultipartBuilder().file("f", "a.bin", Buffer.alloc(2 * MB)).build();
-    const error = await parseError(built.headers, built.body, { maxTotalSize: 1 * MB, tmpDir: tmp.dir });
+    const error = await parseError(built.headers, built.body, {
+      maxTotalSize: 1 * MB,
+      tmpDir: tmp.dir,
+    });
     expect(error.code).toBe("E_LIMIT_TOTAL_SIZE");
     expect(error.message).toMatch(/^The whole upload must be under 1 MB\. It is 2\.00 MB\.$/);
   });
@@ -138,7 +143,9 @@ describe("limits", () => {
   });
 
   test("urlencoded bodies obey the field limits", async () => {
-    const tooMany = urlencodedBody(many(1001, (index) => ({ name: `k${index}`, value: "v" })).map((f) => [f.name, f.value]));
+    const tooMany = urlencodedBody(
+      many(1001, (index) => ({ name: `k${index}`, value: "v" })).map((f) => [f.name, f.value]),
+    );
     expect(await parseError(tooMany.headers, tooMany.body, { tmpDir: tmp.dir })).toMatchObject({
       code: "E_LIMIT_FIELDS",
       status: 400,
@@ -148,7 +155,10 @@ describe("limits", () => {
       code: "E_LIMIT_FIELD_SIZE",
       status: 413,
     });
-    const proto = { headers: { "content-type": "application/x-www-form-urlencoded" }, body: Buffer.from("__proto__=x") };
+    const proto = {
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: Buffer.from("__proto__=x"),
+    };
     expect(await parseError(proto.headers, proto.body, { tmpDir: tmp.dir })).toMatchObject({
       code: "E_MALFORMED",
     });
@@ -202,15 +212,28 @@ describe("parsing", () => {
   });
 
   test("skips an empty file input as browsers send it", async () => {
-    const built = multipartBody([{ name: "f", filename: "", content: "" }, { name: "a", value: "1" }]);
-    const result = await parseUpload({ headers: built.headers, body: streamOf(built.body) }, { tmpDir: tmp.dir });
+    const built = multipartBody([
+      { name: "f", filename: "", content: "" },
+      { name: "a", value: "1" },
+    ]);
+    const result = await parseUpload(
+      { headers: built.headers, body: streamOf(built.body) },
+      { tmpDir: tmp.dir },
+    );
     expect(result.allFiles()).toEqual([]);
     expect(result.fields.a).toBe("1");
   });
 
   test("parses a fetch Request body", async () => {
-    const built = new MultipartBuilder().field("a", "1").file("f", "x.txt", "hey", "text/plain").build();
-    const request = new Request("http://localhost/", { method: "POST", headers: built.headers, body: built.body });
+    const built = new MultipartBuilder()
+      .field("a", "1")
+      .file("f", "x.txt", "hey", "text/plain")
+      .build();
+    const request = new Request("http://localhost/", {
+      method: "POST",
+      headers: built.headers,
+      body: built.body,
+    });
     const result = await parseUpload(request, { tmpDir: tmp.dir });
     expect(result.fields.a).toBe("1");
     expect(await result.file("f")!.bytes()).toEqual(Buffer.from("hey"));
@@ -222,7 +245,9 @@ describe("parsing", () => {
     ["multipart/form-data; boundary=a; boundary=b", 400, "E_MALFORMED"],
     [`multipart/form-data; boundary=${"b".repeat(252)}`, 400, "E_MALFORMED"],
   ])("refuses Content-Type %s", async (contentType, status, code) => {
-    const error = await parseError({ "content-type": contentType }, Buffer.from("x"), { tmpDir: tmp.dir });
+    const error = await parseError({ "content-type": contentType }, Buffer.from("x"), {
+      tmpDir: tmp.dir,
+    });
     expect(error).toMatchObject({ status, code });
   });
 });

@@ -46,7 +46,12 @@ describe("MultipartParser", () => {
   test("reads fields and files whatever the chunk boundaries", () => {
     const expected = parse(sample.body, "XyZ");
     expect(expected).toEqual([
-      { name: "title", filename: undefined, contentType: undefined, data: "Hello\r\n--almost a boundary" },
+      {
+        name: "title",
+        filename: undefined,
+        contentType: undefined,
+        data: "Hello\r\n--almost a boundary",
+      },
       { name: "doc", filename: "a.txt", contentType: "text/plain", data: "line1\r\nline2\r\n" },
       { name: "empty", filename: undefined, contentType: undefined, data: "" },
     ]);
@@ -69,15 +74,43 @@ describe("MultipartParser", () => {
   const malformed: [string, string, RegExp][] = [
     ["no boundary in the body", "just some bytes", /does not contain the boundary/],
     ["cut off mid-part", '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nabc', /cut off/],
-    ["cut off in headers", '--b\r\nContent-Disposition: form-da', /cut off/],
-    ["no closing delimiter", '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nabc\r\n--b', /cut off/],
-    ["garbage after a boundary", '--bX\r\nContent-Disposition: form-data; name="a"\r\n\r\n\r\n--b--', /unexpected bytes/],
-    ["header line without colon", "--b\r\nnonsense\r\n\r\nx\r\n--b--", /header line without a name/],
-    ["part without disposition", "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--", /Content-Disposition/],
+    ["cut off in headers", "--b\r\nContent-Disposition: form-da", /cut off/],
+    [
+      "no closing delimiter",
+      '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nabc\r\n--b',
+      /cut off/,
+    ],
+    [
+      "garbage after a boundary",
+      '--bX\r\nContent-Disposition: form-data; name="a"\r\n\r\n\r\n--b--',
+      /unexpected bytes/,
+    ],
+    [
+      "header line without colon",
+      "--b\r\nnonsense\r\n\r\nx\r\n--b--",
+      /header line without a name/,
+    ],
+    [
+      "part without disposition",
+      "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--",
+      /Content-Disposition/,
+    ],
     ["part with no headers", "--b\r\n\r\nx\r\n--b--", /Content-Disposition/],
-    ["empty field name", '--b\r\nContent-Disposition: form-data; name=""\r\n\r\nx\r\n--b--', /empty field name/],
-    ["__proto__ field", '--b\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--b--', /reserved/],
-    ["constructor field", '--b\r\nContent-Disposition: form-data; name="constructor"\r\n\r\nx\r\n--b--', /reserved/],
+    [
+      "empty field name",
+      '--b\r\nContent-Disposition: form-data; name=""\r\n\r\nx\r\n--b--',
+      /empty field name/,
+    ],
+    [
+      "__proto__ field",
+      '--b\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--b--',
+      /reserved/,
+    ],
+    [
+      "constructor field",
+      '--b\r\nContent-Disposition: form-data; name="constructor"\r\n\r\nx\r\n--b--',
+      /reserved/,
+    ],
     [
       "base64 transfer encoding",
       '--b\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Transfer-Encoding: base64\r\n\r\nYWJj=\r\n--b--',
@@ -111,7 +144,11 @@ describe("part headers", () => {
   test.each([
     ['form-data; name="a"; filename="x.txt"', "form-data", { name: "a", filename: "x.txt" }],
     ['form-data; name="a\\"b"', "form-data", { name: 'a"b' }],
-    ['form-data; filename="C:\\dir\\x.txt"; name=a', "form-data", { filename: "C:\\dir\\x.txt", name: "a" }],
+    [
+      'form-data; filename="C:\\dir\\x.txt"; name=a',
+      "form-data",
+      { filename: "C:\\dir\\x.txt", name: "a" },
+    ],
     ["Form-Data ; NAME=plain", "form-data", { name: "plain" }],
   ])("parses %s", (header, type, params) => {
     const parsed = parseParameters(header);

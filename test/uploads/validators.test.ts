@@ -5,7 +5,13 @@ import { KB } from "../../src/uploads/format.js";
 import { bufferReader, readImageSize } from "../../src/uploads/image-size.js";
 import { parseUpload } from "../../src/uploads/parse.js";
 import { detectContentType, typeAgreesWithExtension } from "../../src/uploads/sniff.js";
-import { extensions, imageDimensions, maxSize, minSize, realType } from "../../src/uploads/validators.js";
+import {
+  extensions,
+  imageDimensions,
+  maxSize,
+  minSize,
+  realType,
+} from "../../src/uploads/validators.js";
 import { makeTmpDir, parseError, streamOf } from "./helpers.js";
 
 let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
@@ -25,7 +31,10 @@ describe("type detection", () => {
   test.each([
     [PNG_1x1, "image/png"],
     [Buffer.from("<!DOCTYPE html><html><script>alert(1)</script>"), "text/html"],
-    [Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'), "image/svg+xml"],
+    [
+      Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+      "image/svg+xml",
+    ],
     [Buffer.from("name,age\nada,36\n"), "text/plain"],
     [Buffer.from([0, 1, 2, 3, 250, 251]), "application/octet-stream"],
     [Buffer.from("%PDF-1.7\n"), "application/pdf"],
@@ -70,12 +79,17 @@ describe("image headers", () => {
     const bomb = Buffer.from(PNG_1x1);
     bomb.writeUInt32BE(100_000, 16);
     bomb.writeUInt32BE(100_000, 20);
-    expect(await readImageSize(bufferReader(bomb))).toMatchObject({ width: 100_000, height: 100_000 });
+    expect(await readImageSize(bufferReader(bomb))).toMatchObject({
+      width: 100_000,
+      height: 100_000,
+    });
   });
 
   test("returns undefined for truncated or unknown data", async () => {
     expect(await readImageSize(bufferReader(Buffer.from([0xff, 0xd8, 0xff])))).toBeUndefined();
-    expect(await readImageSize(bufferReader(Buffer.from("hello world, not an image")))).toBeUndefined();
+    expect(
+      await readImageSize(bufferReader(Buffer.from("hello world, not an image"))),
+    ).toBeUndefined();
   });
 });
 
@@ -87,10 +101,20 @@ async function upload(form: MultipartBuilder, options: Parameters<typeof parseUp
 describe("validators on a parse", () => {
   test("refuses a .jpg that is HTML, naming the field and the rule", async () => {
     const error = await upload(
-      new MultipartBuilder().file("photo", "cat.jpg", "<html><script>alert(1)</script></html>", "image/jpeg"),
+      new MultipartBuilder().file(
+        "photo",
+        "cat.jpg",
+        "<html><script>alert(1)</script></html>",
+        "image/jpeg",
+      ),
       {},
     );
-    expect(error).toMatchObject({ code: "E_VALIDATION", status: 400, field: "photo", rule: "realType" });
+    expect(error).toMatchObject({
+      code: "E_VALIDATION",
+      status: 400,
+      field: "photo",
+      rule: "realType",
+    });
     expect(error.message).toMatch(/content \(text\/html\) does not match its extension "\.jpg"/);
     expect((error as unknown as { errors: Record<string, string[]> }).errors).toEqual({
       photo: ['The file\'s content (text/html) does not match its extension ".jpg".'],
@@ -103,14 +127,19 @@ describe("validators on a parse", () => {
     const form = () => new MultipartBuilder().file("logo", "logo.svg", svg, "image/svg+xml");
     expect(await upload(form(), {})).toMatchObject({ code: "E_VALIDATION", rule: "svg" });
     const built = form().build();
-    const result = await parseUpload({ headers: built.headers, body: streamOf(built.body) }, { allowSvg: true, tmpDir: tmp.dir });
+    const result = await parseUpload(
+      { headers: built.headers, body: streamOf(built.body) },
+      { allowSvg: true, tmpDir: tmp.dir },
+    );
     expect(result.file("logo")!.detectedType).toBe("image/svg+xml");
   });
 
   test("collects every failure per field, with 413 when all are size rules", async () => {
     const big = Buffer.alloc(3 * KB, 0x61);
     const error = await upload(
-      new MultipartBuilder().file("a", "a.txt", big, "text/plain").file("b", "b.txt", big, "text/plain"),
+      new MultipartBuilder()
+        .file("a", "a.txt", big, "text/plain")
+        .file("b", "b.txt", big, "text/plain"),
       { validators: { a: [maxSize(2 * KB)], b: [maxSize(1 * KB)] } },
     );
     expect(error).toMatchObject({ code: "E_VALIDATION", status: 413 });
@@ -121,7 +150,11 @@ describe("validators on a parse", () => {
   });
 
   test.each([
-    [extensions(["png", ".JPG"]), "a.GIF", 'File extension "gif" is not allowed. Allowed extensions are: png, jpg.'],
+    [
+      extensions(["png", ".JPG"]),
+      "a.GIF",
+      'File extension "gif" is not allowed. Allowed extensions are: png, jpg.',
+    ],
     [minSize(), "a.png", "The file is empty."],
   ])("%# refuses with an actionable message", async (validator, filename, message) => {
     const error = await upload(new MultipartBuilder().file("f", filename, new Uint8Array(0)), {
@@ -152,14 +185,25 @@ describe("validators on a parse", () => {
     });
     expect(await parseError(built.headers, built.body, options({ maxWidth: 399 }))).toMatchObject({
       rule: "imageDimensions",
-      message: expect.stringContaining("Image width must be at most 399 px. Your image is 400×300."),
+      message: expect.stringContaining(
+        "Image width must be at most 399 px. Your image is 400×300.",
+      ),
     });
-    expect(await parseError(built.headers, built.body, options({ maxPixels: 100_000 }))).toMatchObject({
+    expect(
+      await parseError(built.headers, built.body, options({ maxPixels: 100_000 })),
+    ).toMatchObject({
       message: expect.stringContaining("at most 100,000 pixels"),
     });
     expect(await tmp.files()).toEqual([]);
-    const ok = await parseUpload({ headers: built.headers, body: streamOf(built.body) }, options({ maxWidth: 400, minHeight: 300 }));
-    expect(await ok.file("image")!.imageSize()).toEqual({ format: "jpeg", width: 400, height: 300 });
+    const ok = await parseUpload(
+      { headers: built.headers, body: streamOf(built.body) },
+      options({ maxWidth: 400, minHeight: 300 }),
+    );
+    expect(await ok.file("image")!.imageSize()).toEqual({
+      format: "jpeg",
+      width: 400,
+      height: 300,
+    });
     await ok.cleanup();
   });
 });

@@ -1,0 +1,22 @@
+/** Django's `scary_file_names` (tests/file_uploads) and friends: each must come out as a bare name. */
+export const TRAVERSAL_NAMES: [string, string][] = [
+  ["/tmp/hax0rd.txt", "hax0rd.txt"],
+  ["C:\\Windows\\hax0rd.txt", "hax0rd.txt"],
+  ["C:hax0rd.txt", "hax0rd.txt"],
+  ["\\tmp\\hax0rd.txt", "hax0rd.txt"],
+  ["/tmp\\hax0rd.txt", "hax0rd.txt"],
+  ["../../../../../tmp/hax0rd.txt", "hax0rd.txt"],
+  ["..\\..\\..\\..\\..\\tmp\\hax0rd.txt", "hax0rd.txt"],
+  ["../..\\..\\..\\..\\tmp\\hax0rd.txt", "hax0rd.txt"],
+  ["../&#x2e;&#x2e;/&#x2e;&#x2e;/hax0rd.txt", "hax0rd.txt"],
+  ["../&#X2E;&#X2E;/&#X2E;&#X2E;/hax0rd.txt", "hax0rd.txt"],
+  ["..&#x2F;hax0rd.txt", "hax0rd.txt"],
+  ["..&#47;..&#47;hax0rd.txt", "hax0rd.txt"],
+  ["../../x", "x"],
+  ["/etc/x", "x"],
+  ["C:\\x", "x"],
+  ["..", "unnamed"],
+  [".", "unnamed"],
+  ["", "unnamed"],
+  ["a\u0000b\u001f.txt", "ab.txt"],
+];
