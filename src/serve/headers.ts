@@ -85,13 +85,20 @@ export function partialHeaders(
   return headers;
 }
 
-/** Headers of a 416 response: the size, so the client can ask again (RFC 9110 §15.5.17). */
+/**
+ * Headers of a 416 response: the size, so the client can ask again (RFC 9110
+ * §15.5.17). No validators: there is no representation in it to validate (nginx agrees).
+ */
 export function unsatisfiableHeaders(facts: HeaderFacts): Record<string, string> {
   const headers: Record<string, string> = {
     "Content-Range": `bytes */${facts.size}`,
     "Content-Length": "0",
+    "Cache-Control": facts.cacheControl,
   };
-  return Object.assign(headers, validatorHeaders(facts));
+  if (facts.vary) headers.Vary = "Accept-Encoding";
+  headers["Access-Control-Allow-Origin"] = "*";
+  headers["X-Content-Type-Options"] = "nosniff";
+  return headers;
 }
 
 /** Flatten a header object for `res.writeHead(status, [k, v, k, v])`, which skips Node's per-key checks. */

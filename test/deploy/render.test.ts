@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/config/resolve.js";
+import {
+  fsStorageRoot,
+  nginxOptionsFromConfig,
+  renderNginxServer,
+} from "../../src/deploy/nginx.js";
+
+const base = { staticUrl: "/static/", staticRoot: "/srv/site/staticfiles" };
+
+describe("renderNginxServer", () => {
+  it("serves static.url from static.root with precompressed variants", () => {
+    const text = renderNginxServer(base);
+    expect(text).toContain("location ^~ /static/ {");
+    expect(text).toContain("alias /srv/site/staticfiles/;");
+    expect(text).toContain("brotli_static on;");
+    expect(text).toContain("gzip_static on;");
+    expect(text).toContain('add_header Cache-Control "public, max-age=315360000, immutable";');
+    expect(text).toContain("disable_symlinks on from=/srv/site/staticfiles/;");
+  });
+
+  it("trusts symlinks only when asked to", () => {
+    expect(renderNginxServer({ ...base, followLinks: true })).toContain("disable_symlinks off;");
+  });
+
+  it("adds a media location only when given one", () => {
+    expect(renderNginxServer(base)).not.toContain("/media/");
+    const text = renderNginxServer({ ...base, media: { url: "/media/", root: "/srv/site/media" } });
+    expect(text).toContain("location ^~ /media/ {");
+    expect(text).toContain("alias /srv/site/media/;");
+  });
+
+  it.each([
+    [
+      "a static.url without slashes",
+      { staticUrl: "static" },
+      /static\.url "static" must be a path/,
+    ],
+    ["an absolute static.url", { staticUrl: "https://cdn.example.com/" }, /must be a path/],
+    [
+      "a root with a space",
+      { staticRoot: "/srv/my site" },
+      /static\.root .* characters nginx would misread/,
+    ],
+    ["a root with a semicolon", { staticRoot: "/srv/a;b" }, /characters nginx would misread/],
+    ["a root with a brace", { staticRoot: "/srv/a}" }, /characters nginx would misread/],
+    ["a listen with a quote", { listen: '80"' }, /listen .* characters/],
+  ])("refuses %s with E_CONFIG", (_label, override, message) => {
+    const run = () => renderNginxServer({ ...base, ...override });
+    expect(run).toThrow(message);
+    expect(run).toThrow(expect.objectContaining({ code: "E_CONFIG" }));
+  });
+});
+
+describe("nginxOptionsFromConfig", () => {
+  it("includes filesystem media and leaves out media in a bucket", () => {
+    const local = resolveConfig(
+      { media: { storage: { driver: "fs", root: "uploads" } } },
+      "/srv/site",
+    );
+    expect(nginxOptionsFromConfig(local).media).toEqual({
+      url: "/media/",
+      root: "/srv/site/uploads",
+    });
+    const s3 = resolveConfig({ media: { storage: "s3://bucket/prefix" } }, "/srv/site");
+    expect(nginxOptionsFromConfig(s3).media).toBeUndefined();
+  });
+
+  it("reads file:// storage URLs", () => {
+    expect(fsStorageRoot("file:///var/media%20files")).toBe("/var/media files");
+    expect(fsStorageRoot("memory://")).toBeUndefined();
+  });
+});
