@@ -117,6 +117,11 @@ export const jsCases: ScanCase[] = [
     refs: [["import", "./x.js"]],
   },
   {
+    name: "regex after an if condition",
+    source: "if (a) /'/.test(b); import './x.js'",
+    refs: [["import", "./x.js"]],
+  },
+  {
     name: "regex after return",
     source: "function f(){return /'/.test(a)}\nimport './x.js'",
     refs: [["import", "./x.js"]],
