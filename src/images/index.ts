@@ -50,5 +50,6 @@ export {
   type MadeVariants,
   type MakeVariantsOptions,
   makeVariants,
+  renderVariant,
   type StoredVariant,
 } from "./variants.js";

@@ -91,3 +91,25 @@ export async function deleteWithVariants(storage: Storage, name: string): Promis
   await storage.delete(name);
   return [...doomed, name];
 }
+
+/**
+ * Renders one named variant of a stored original, saves it beside it and
+ * returns its bytes: the lazy path behind the variant handler.
+ */
+export async function renderVariant(
+  storage: Storage,
+  original: string,
+  variant: string,
+  variants: Record<string, VariantSpec>,
+  limits: ImageLimits = {},
+): Promise<{ name: string; format: OutputFormat; data: Buffer }> {
+  const spec = variants[variant];
+  if (spec === undefined) throw new UnknownVariantError(variant, Object.keys(variants));
+  const format = variantFormat(spec, original);
+  const bytes = await storage.read(original);
+  const result = await renderImages(bytes, { [variant]: { spec, format } }, limits);
+  const name = variantName(original, variant, spec);
+  const { data } = result.outputs[variant];
+  await storage.save(name, data, { overwrite: true, contentType: CONTENT_TYPES[format] });
+  return { name, format, data };
+}
