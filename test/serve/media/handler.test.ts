@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -43,7 +43,10 @@ beforeAll(async () => {
   await storages.default.save(".hidden", "dot");
   await storages.private.save("doc.txt", "private words");
   await storages.private.save("other.txt", "other words");
-  const handler = createMediaHandler({ mounts: mediaMountsFromConfig(config, storages), secret: SECRET });
+  const handler = createMediaHandler({
+    mounts: mediaMountsFromConfig(config, storages),
+    secret: SECRET,
+  });
 
   const nodeServer = createServer(nodeMediaMiddleware(handler));
   const app = express();
@@ -59,15 +62,21 @@ beforeAll(async () => {
       method: req.method,
       headers: req.headers as Record<string, string>,
     });
-    const response = (await fetchHandler(request)) ?? new Response("fetch fallthrough", { status: 404 });
+    const response =
+      (await fetchHandler(request)) ?? new Response("fetch fallthrough", { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
-  const closeServer = (server: Server) => () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const closeServer = (server: Server) => () =>
+    new Promise<void>((resolve) => server.close(() => resolve()));
   servers = [
     { name: "node", base: await listen(nodeServer), close: closeServer(nodeServer) },
     { name: "express", base: await listen(expressServer), close: closeServer(expressServer) },
-    { name: "fastify", base: `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`, close: () => fastify.close() },
+    {
+      name: "fastify",
+      base: `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`,
+      close: () => fastify.close(),
+    },
     { name: "fetch", base: await listen(fetchServer), close: closeServer(fetchServer) },
   ];
 });
@@ -103,13 +112,19 @@ describe.each(adapters)("media handler through the %s adapter", (adapter) => {
   });
 
   it("answers ranges with 206 and unsatisfiable ones with 416", async () => {
-    const partial = await fetch(`${base(adapter)}/media/photo.png`, { headers: { Range: "bytes=2-4" } });
+    const partial = await fetch(`${base(adapter)}/media/photo.png`, {
+      headers: { Range: "bytes=2-4" },
+    });
     expect(partial.status).toBe(206);
     expect(await partial.text()).toBe("234");
     expect(partial.headers.get("content-range")).toBe("bytes 2-4/10");
-    const suffix = await fetch(`${base(adapter)}/media/photo.png`, { headers: { Range: "bytes=-3" } });
+    const suffix = await fetch(`${base(adapter)}/media/photo.png`, {
+      headers: { Range: "bytes=-3" },
+    });
     expect(await suffix.text()).toBe("789");
-    const bad = await fetch(`${base(adapter)}/media/photo.png`, { headers: { Range: "bytes=10-" } });
+    const bad = await fetch(`${base(adapter)}/media/photo.png`, {
+      headers: { Range: "bytes=10-" },
+    });
     expect(bad.status).toBe(416);
     expect(bad.headers.get("content-range")).toBe("bytes */10");
   });
@@ -156,7 +171,10 @@ describe.each(adapters)("media handler through the %s adapter", (adapter) => {
   });
 
   it("serves private media with a valid signature and its disposition", async () => {
-    const url = await storages.private.signedUrl("doc.txt", { expiresIn: 60, disposition: "attachment" });
+    const url = await storages.private.signedUrl("doc.txt", {
+      expiresIn: 60,
+      disposition: "attachment",
+    });
     const response = await fetch(`${base(adapter)}${url}`);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("private words");
@@ -169,9 +187,15 @@ describe.each(adapters)("media handler through the %s adapter", (adapter) => {
     const variants: [string, (u: URL) => void][] = [
       ["no query", (u) => (u.search = "")],
       ["other name", (u) => (u.pathname = "/media-private/other.txt")],
-      ["later expiry", (u) => u.searchParams.set("expires", String(Number(u.searchParams.get("expires")) + 1))],
+      [
+        "later expiry",
+        (u) => u.searchParams.set("expires", String(Number(u.searchParams.get("expires")) + 1)),
+      ],
       ["other disposition", (u) => u.searchParams.set("disposition", "attachment")],
-      ["changed signature", (u) => u.searchParams.set("signature", `A${u.searchParams.get("signature")!.slice(1)}`)],
+      [
+        "changed signature",
+        (u) => u.searchParams.set("signature", `A${u.searchParams.get("signature")!.slice(1)}`),
+      ],
     ];
     for (const [label, change] of variants) {
       const tampered = new URL(url);

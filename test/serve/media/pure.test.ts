@@ -55,15 +55,28 @@ describe("nameFromPath", () => {
 });
 
 describe("media headers", () => {
-  const stat = { name: "a", size: 3, lastModified: new Date("2030-01-01T00:00:00.500Z"), etag: '"abc"' };
+  const stat = {
+    name: "a",
+    size: 3,
+    lastModified: new Date("2030-01-01T00:00:00.500Z"),
+    etag: '"abc"',
+  };
 
-  it.each(["text/html", "image/svg+xml", "application/xhtml+xml", "text/javascript", "application/xml", "application/rss+xml", "TEXT/HTML; charset=utf-8"])(
-    "treats %s as executable",
-    (type) => expect(isExecutableType(type)).toBe(true),
+  it.each([
+    "text/html",
+    "image/svg+xml",
+    "application/xhtml+xml",
+    "text/javascript",
+    "application/xml",
+    "application/rss+xml",
+    "TEXT/HTML; charset=utf-8",
+  ])("treats %s as executable", (type) => expect(isExecutableType(type)).toBe(true));
+  it.each(["image/png", "text/plain", "application/pdf", "video/mp4"])(
+    "treats %s as inert",
+    (type) => {
+      expect(isExecutableType(type)).toBe(false);
+    },
   );
-  it.each(["image/png", "text/plain", "application/pdf", "video/mp4"])("treats %s as inert", (type) => {
-    expect(isExecutableType(type)).toBe(false);
-  });
 
   it("forces a download and a sandbox for HTML, keeping a signed filename", () => {
     const headers = mediaHeaders(stat, "text/html", {
@@ -78,7 +91,10 @@ describe("media headers", () => {
   it("leaves inert types inline with their validators", () => {
     const headers = mediaHeaders(stat, "image/png", { cacheControl: "public, max-age=60" });
     expect(headers["Content-Disposition"]).toBeUndefined();
-    expect(headers).toMatchObject({ ETag: '"abc"', "Last-Modified": "Tue, 01 Jan 2030 00:00:00 GMT" });
+    expect(headers).toMatchObject({
+      ETag: '"abc"',
+      "Last-Modified": "Tue, 01 Jan 2030 00:00:00 GMT",
+    });
   });
 
   const conditional: [string | undefined, string | undefined, boolean][] = [
@@ -91,7 +107,10 @@ describe("media headers", () => {
     [undefined, "not a date", false],
     [undefined, undefined, false],
   ];
-  it.each(conditional)("If-None-Match %j / If-Modified-Since %j -> not modified %s", (inm, ims, expected) => {
-    expect(isNotModified(stat, inm, ims)).toBe(expected);
-  });
+  it.each(conditional)(
+    "If-None-Match %j / If-Modified-Since %j -> not modified %s",
+    (inm, ims, expected) => {
+      expect(isNotModified(stat, inm, ims)).toBe(expected);
+    },
+  );
 });
