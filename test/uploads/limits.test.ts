@@ -232,7 +232,7 @@ describe("parsing", () => {
     const request = new Request("http://localhost/", {
       method: "POST",
       headers: built.headers,
-      body: built.body,
+      body: new Uint8Array(built.body),
     });
     const result = await parseUpload(request, { tmpDir: tmp.dir });
     expect(result.fields.a).toBe("1");

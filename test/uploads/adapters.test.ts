@@ -1,0 +1,177 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { type TemporaryMedia, temporaryMedia } from "../../src/testing/media.js";
+import { MultipartBuilder } from "../../src/testing/multipart.js";
+import { type UploadRequestFields, uploadMiddleware } from "../../src/uploads/adapters/express.js";
+import { parseFastifyUpload, stowageUploads } from "../../src/uploads/adapters/fastify.js";
+import { parseRequestUpload, uploadErrorResponse } from "../../src/uploads/adapters/fetch.js";
+import { uploadErrorReply } from "../../src/uploads/responses.js";
+import type { UploadResult } from "../../src/uploads/result.js";
+
+let media: TemporaryMedia;
+beforeEach(async () => {
+  media = await temporaryMedia({ driver: "memory" });
+});
+afterEach(async () => {
+  await media.cleanup();
+});
+
+const bigForm = () =>
+  new MultipartBuilder()
+    .field("title", "Holiday")
+    .file("photo", "beach.bin", Buffer.alloc(64 * 1024, 5))
+    .build();
+const tooBig = () =>
+  new MultipartBuilder().file("photo", "big.bin", Buffer.alloc(200 * 1024, 1)).build();
+
+async function post(url: string, form: ReturnType<typeof bigForm>, json = true) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...form.headers, accept: json ? "application/json" : "text/html" },
+    body: new Uint8Array(form.body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Checks one adapter: fields + file parsed, temp file gone after the response, JSON errors. */
+async function checkAdapter(url: string, lastResult: () => UploadResult | undefined) {
+  const ok = await post(url, bigForm());
+  expect(ok).toEqual({
+    status: 200,
+    body: { title: "Holiday", saved: "photos/beach.bin", size: 65536 },
+  });
+  expect(await media.storage.read("photos/beach.bin")).toEqual(Buffer.alloc(64 * 1024, 5));
+  await expect.poll(() => media.leftoverTempFiles()).toEqual([]);
+  expect(lastResult()).toBeDefined();
+
+  const refused = await post(url, tooBig());
+  expect(refused.status).toBe(413);
+  expect(refused.body).toEqual({
+    success: false,
+    errors: {
+      photo: [
+        expect.stringMatching(
+          /^File size \(field "photo"\) must be under 100 KB\. Your file is at least 1\d\d\.\d\d KB\.$/,
+        ),
+      ],
+    },
+  });
+  expect(await media.leftoverTempFiles()).toEqual([]);
+}
+
+const options = () => ({ tmpDir: media.tmpDir, memoryThreshold: 1024, maxFileSize: 100 * 1024 });
+
+describe("adapters", () => {
+  test("Express middleware sets req.uploads and req.body, and cleans up after the response", async () => {
+    const app = express();
+    let last: UploadResult | undefined;
+    app.post("/upload", uploadMiddleware(options()), async (req, res) => {
+      const { uploads } = req as typeof req & UploadRequestFields;
+      last = uploads;
+      const photo = uploads!.file("photo")!;
+      const saved = await photo.saveTo(media.storage, "photos/beach.bin");
+      res.json({ title: (req.body as Record<string, string>).title, saved, size: photo.size });
+    });
+    app.use(
+      (
+        error: unknown,
+        req: express.Request,
+        res: express.Response,
+        _next: express.NextFunction,
+      ) => {
+        const reply = uploadErrorReply(error, req.headers);
+        res.status(reply.status).json(reply.json ? reply.body : reply.errors);
+      },
+    );
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      await checkAdapter(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`,
+        () => last,
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("Fastify plugin leaves the body to parseFastifyUpload, which cleans up after the reply", async () => {
+    const app = Fastify();
+    let last: UploadResult | undefined;
+    await app.register(stowageUploads);
+    app.post("/upload", async (request, reply) => {
+      try {
+        const uploads = await parseFastifyUpload(request, reply, options());
+        last = uploads;
+        const saved = await uploads.file("photo")!.saveTo(media.storage, "photos/beach.bin");
+        return { title: uploads.fields.title, saved, size: uploads.file("photo")!.size };
+      } catch (error) {
+        const result = uploadErrorReply(error, request.headers);
+        return reply.code(result.status).send(result.json ? result.body : result.errors);
+      }
+    });
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      await checkAdapter(`${address}/upload`, () => last);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("fetch handlers (Hono) parse the Request and answer JSON errors", async () => {
+    const app = new Hono();
+    let last: UploadResult | undefined;
+    app.post("/upload", async (c) => {
+      try {
+        const uploads = await parseRequestUpload(c.req.raw, options());
+        last = uploads;
+        try {
+          const photo = uploads.file("photo")!;
+          const saved = await photo.saveTo(media.storage, "photos/beach.bin");
+          return c.json({ title: uploads.fields.title, saved, size: photo.size });
+        } finally {
+          await uploads.cleanup();
+        }
+      } catch (error) {
+        return uploadErrorResponse(error, c.req.raw) ?? c.text("form page with errors", 400);
+      }
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      await checkAdapter(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`,
+        () => last,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("responses", () => {
+  test.each([
+    [{ accept: "application/json" }, true],
+    [{ "x-requested-with": "XMLHttpRequest" }, true],
+    [{ accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" }, false],
+    [{}, false],
+  ])("with headers %j answers JSON: %s", async (headers, json) => {
+    const { UploadCountError } = await import("../../src/uploads/errors.js");
+    const reply = uploadErrorReply(new UploadCountError("files", 2), headers);
+    expect(reply.json).toBe(json);
+    expect(reply.status).toBe(400);
+    expect(reply.errors).toEqual({
+      __all__: ["Too many files: send at most 2 files in one request."],
+    });
+  });
+
+  test("rethrows errors that are not upload errors, so bugs stay 500s", () => {
+    const bug = new TypeError("boom");
+    expect(() => uploadErrorReply(bug, {})).toThrow(bug);
+  });
+});
