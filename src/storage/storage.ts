@@ -86,7 +86,12 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
       }
       let body: Readable = toReadable(content);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const candidate = await firstFree(candidates);
+        // With bytes in hand and a server that enforces If-None-Match, a taken name only costs a
+        // retry, so skip the HEAD; a stream is looked before it leaps, as it cannot be re-sent.
+        const candidate =
+          driver.conditionalPut && isReplayable(content)
+            ? (candidates.next().value as string)
+            : await firstFree(candidates);
         try {
           await driver.put(candidate, body, { ...writeOptions, ifNoneMatch: true });
           return candidate;
