@@ -1,0 +1,94 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StowageError } from "../../errors.js";
+import {
+  closeGracefully,
+  createStaticFiles,
+  createStaticServer,
+  formatLogLine,
+  staticOptionsFromConfig,
+} from "../../serve/index.js";
+import { type Command, UsageError } from "../command.js";
+
+export class ListenError extends StowageError {
+  constructor(address: string, options: { cause: unknown }) {
+    const code = (options.cause as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EADDRINUSE"
+        ? "the port is already in use; pick another with --port"
+        : code === "EACCES"
+          ? "permission denied; ports below 1024 need privileges, pick another with --port"
+          : (code ?? "unknown error");
+    super("E_LISTEN", `Cannot listen on ${address}: ${reason}.`, options);
+  }
+}
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return 8000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || String(value).trim() === "") {
+    throw new UsageError(
+      `--port must be a whole number from 0 to 65535, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return port;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(new ListenError(`${host}:${port}`, { cause: error }));
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Serve static.root (or, with --dev, the source folders) over HTTP",
+  usage: `Usage: stowage serve [options]
+
+A production-style server for the collected static.root: files are scanned
+into memory at start-up, hashed names are cached for ten years, others for
+60 s. With --dev it serves straight from static.dirs and static.apps instead,
+picking up changes, with Cache-Control: no-cache (no collect needed).
+Stops gracefully on SIGINT/SIGTERM. Logs one line per request on a terminal.
+
+Options:
+  --host HOST      Address to listen on (default 127.0.0.1)
+  --port PORT      Port to listen on; 0 picks a free one (default 8000)
+  --dev            Serve from the source folders, no collect needed
+  --config PATH    Use this config file`,
+  options: {
+    host: { type: "string" },
+    port: { type: "string" },
+    dev: { type: "boolean" },
+  },
+  async run(ctx) {
+    const port = parsePort(ctx.values.port);
+    const host = (ctx.values.host as string | undefined) ?? "127.0.0.1";
+    const config = await ctx.config();
+    const dev = ctx.values.dev === true;
+    const files = createStaticFiles(staticOptionsFromConfig(config, { dev }));
+    // The media handler (src/serve/media) is mounted here as `fallback` once it exists.
+    const server = createStaticServer(files, {
+      onResponse: ctx.isTTY
+        ? (req, res, ms) => ctx.stderr.write(`${formatLogLine(req, res, ms)}\n`)
+        : undefined,
+    });
+    const address = await listen(server, port, host);
+    const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const what = dev
+      ? "the static source folders (dev mode)"
+      : `${config.static.root} (${files.count} files)`;
+    ctx.stdout.write(`Serving ${what} at http://${shown}:${address.port}${config.static.url}\n`);
+    if (!ctx.signal.aborted) {
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+    }
+    await closeGracefully(server);
+    ctx.stdout.write("Stopped.\n");
+    return 0;
+  },
+};

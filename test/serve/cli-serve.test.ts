@@ -1,0 +1,137 @@
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { captureOutput, makeProject } from "../helpers/project.js";
+import { request } from "./support/raw-http.js";
+
+let project: Awaited<ReturnType<typeof makeProject>> | undefined;
+afterEach(async () => {
+  await project?.remove();
+  project = undefined;
+});
+
+async function waitFor(read: () => string, pattern: RegExp): Promise<RegExpMatchArray> {
+  for (let i = 0; i < 200; i++) {
+    const match = read().match(pattern);
+    if (match) return match;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never printed ${pattern}: ${JSON.stringify(read())}`);
+}
+
+function start(args: string[], cwd: string, isTTY: boolean) {
+  const stdout = captureOutput();
+  const stderr = captureOutput();
+  const controller = new AbortController();
+  const exit = main(["serve", "--port", "0", ...args], {
+    cwd,
+    env: {},
+    stdout,
+    stderr,
+    isTTY,
+    signal: controller.signal,
+  });
+  return { stdout, stderr, controller, exit };
+}
+
+const CONFIG = JSON.stringify({ static: { dirs: ["assets"], root: "public" } });
+
+describe("stowage serve", () => {
+  it("serves static.root, logs each request on a terminal and stops on abort", async () => {
+    project = await makeProject({
+      "stowage.config.json": CONFIG,
+      "public/site.css": "body{}",
+    });
+    const run = start([], project.dir, true);
+    const [, port] = await waitFor(
+      () => run.stdout.text,
+      /at http:\/\/127\.0\.0\.1:(\d+)\/static\/\n/,
+    );
+    const response = await request(Number(port), "GET", "/static/site.css");
+    expect(response.status).toBe(200);
+    expect(response.headers["cache-control"]).toBe("public, max-age=60");
+    expect((await request(Number(port), "GET", "/nothing")).status).toBe(404);
+    await waitFor(() => run.stderr.text, /GET \/static\/site\.css 200 [\d.]+ms\n/);
+    expect(run.stderr.text).toMatch(/GET \/nothing 404/);
+    run.controller.abort("SIGTERM");
+    expect(await run.exit).toBe(0);
+    expect(run.stdout.text).toContain("Stopped.");
+  });
+
+  it("prints no request log when not on a terminal", async () => {
+    project = await makeProject({ "stowage.config.json": CONFIG, "public/site.css": "body{}" });
+    const run = start([], project.dir, false);
+    const [, port] = await waitFor(() => run.stdout.text, /:(\d+)\/static\//);
+    await request(Number(port), "GET", "/static/site.css");
+    run.controller.abort();
+    expect(await run.exit).toBe(0);
+    expect(run.stderr.text).toBe("");
+  });
+
+  it("serves the source folders with --dev, without a collect", async () => {
+    project = await makeProject({ "stowage.config.json": CONFIG, "assets/app.js": "1;" });
+    const run = start(["--dev"], project.dir, false);
+    const [, port] = await waitFor(() => run.stdout.text, /:(\d+)\/static\//);
+    const response = await request(Number(port), "GET", "/static/app.js");
+    expect(response.status).toBe(200);
+    expect(response.headers["cache-control"]).toBe("no-cache");
+    run.controller.abort();
+    expect(await run.exit).toBe(0);
+  });
+
+  it("stops promptly with an idle keep-alive connection open", async () => {
+    project = await makeProject({ "stowage.config.json": CONFIG, "public/a.txt": "a" });
+    const run = start([], project.dir, false);
+    const [, port] = await waitFor(() => run.stdout.text, /:(\d+)\/static\//);
+    const socket = net.connect(Number(port), "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write("GET /static/a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+    await new Promise((resolve) => socket.once("data", resolve));
+    const closed = new Promise((resolve) => socket.once("close", resolve));
+    run.controller.abort();
+    expect(await run.exit).toBe(0);
+    await closed;
+  });
+
+  it("fails with exit 1 and a hint when static.root was never collected", async () => {
+    project = await makeProject({ "stowage.config.json": CONFIG });
+    const run = start([], project.dir, false);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr.text).toMatch(/static\.root .*public does not exist.*stowage collect/);
+  });
+
+  it("fails with exit 1 when the port is taken", async () => {
+    project = await makeProject({ "stowage.config.json": CONFIG, "public/a.txt": "a" });
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const stdout = captureOutput();
+    const stderr = captureOutput();
+    const code = await main(["serve", "--port", String(taken)], {
+      cwd: project.dir,
+      env: {},
+      stdout,
+      stderr,
+      isTTY: false,
+    });
+    blocker.close();
+    expect(code).toBe(1);
+    expect(stderr.text).toContain(
+      `Cannot listen on 127.0.0.1:${taken}: the port is already in use`,
+    );
+  });
+
+  it.each(["abc", "-1", "70000", "1.5", ""])("exits 2 for --port %j", async (port) => {
+    const stdout = captureOutput();
+    const stderr = captureOutput();
+    const code = await main(["serve", `--port=${port}`], {
+      cwd: process.cwd(),
+      env: {},
+      stdout,
+      stderr,
+      isTTY: false,
+    });
+    expect(code).toBe(2);
+    expect(stderr.text).toContain("--port must be a whole number from 0 to 65535");
+  });
+});
