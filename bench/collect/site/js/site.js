@@ -1,5 +1,6 @@
 // The project's entry module: relative and STATIC_URL-absolute imports that a
-// collect must rewrite to hashed names, next to a bare specifier it must not.
+// collect must rewrite to hashed names (bootstrap.esm.min.js in turn keeps its
+// bare "@popperjs/core" specifier, which a collect must leave alone).
 import { Modal, Tooltip } from "../../vendor/bootstrap/js/bootstrap.esm.min.js";
 import { renderMath } from "./math.js";
 
