@@ -146,9 +146,24 @@ function reviveError(data: { name: string; message: string; stack?: string }): E
  * module. Built code in dist/ points at the `.js` file and starts it directly.
  */
 function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith(".ts")) return new Worker(url);
+  if (!url.pathname.endsWith(".ts")) return new Worker(url, { execArgv: workerExecArgv() });
   const bootstrap = `import(${JSON.stringify(tsxEsmApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, execArgv: workerExecArgv() });
+}
+
+/**
+ * Workers inherit the process's Node flags, but `--input-type` (set by
+ * `node --input-type=module -e ...`) is refused for a worker started from a file.
+ */
+function workerExecArgv(): string[] {
+  const kept: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--input-type")
+      i++; // the value follows as its own argument
+    else if (!argv[i].startsWith("--input-type=")) kept.push(argv[i]);
+  }
+  return kept;
 }
 
 /** tsx's ESM register API. Read from its package.json: require.resolve would give the CommonJS build, which cannot load ESM workers. */
