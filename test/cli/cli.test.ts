@@ -54,7 +54,10 @@ describe("stowage CLI", () => {
       "static/site.css": "body { color: red }\n".repeat(40),
       "static/notes.md": "draft",
     });
-    const result = await run(["collect", "--json", "-i", "*.md", "--no-hash", "--no-compress"], project.dir);
+    const result = await run(
+      ["collect", "--json", "-i", "*.md", "--no-hash", "--no-compress"],
+      project.dir,
+    );
     expect(JSON.parse(result.stdout)).toMatchObject({ files: 1, hashed: 0, compressed: {} });
   });
 
@@ -83,7 +86,9 @@ describe("stowage CLI", () => {
 
   it("check reports a missing source folder and a root inside a source", async () => {
     project = await makeProject({
-      "stowage.config.json": JSON.stringify({ static: { dirs: ["gone", "assets"], root: "assets/out" } }),
+      "stowage.config.json": JSON.stringify({
+        static: { dirs: ["gone", "assets"], root: "assets/out" },
+      }),
       "assets/a.css": "a",
     });
     const result = await run(["check"], project.dir);
