@@ -144,7 +144,10 @@ describe("limits", () => {
 
   test("urlencoded bodies obey the field limits", async () => {
     const tooMany = urlencodedBody(
-      many(1001, (index) => ({ name: `k${index}`, value: "v" })).map((f) => [f.name, f.value]),
+      many(1001, (index) => ({ name: `k${index}`, value: "v" })).map((f): [string, string] => [
+        f.name,
+        f.value,
+      ]),
     );
     expect(await parseError(tooMany.headers, tooMany.body, { tmpDir: tmp.dir })).toMatchObject({
       code: "E_LIMIT_FIELDS",
