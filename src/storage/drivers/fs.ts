@@ -33,6 +33,7 @@ export function fsDriver(options: FsOptions): StorageDriver {
   const baseUrl = options.baseUrl ?? "/media/";
   const fileMode = options.fileMode ?? 0o644;
   const dirMode = options.dirMode ?? 0o755;
+  let realRoot: Promise<string> | undefined;
 
   const toPath = (key: string): string => {
     const full = path.join(root, ...key.split("/"));
@@ -45,8 +46,14 @@ export function fsDriver(options: FsOptions): StorageDriver {
   const realFile = async (key: string): Promise<string | null> => {
     try {
       const real = await fsp.realpath(toPath(key));
-      const realRoot = await fsp.realpath(root);
-      if (!real.startsWith(realRoot + path.sep)) return null;
+      // The root's own real path cannot change under a running app; resolve it once.
+      realRoot ??= fsp.realpath(root).catch((error: unknown) => {
+        // A root that does not exist yet is created by the first save; ask again next time.
+        realRoot = undefined;
+        throw error;
+      });
+      const resolvedRoot = await realRoot;
+      if (!real.startsWith(resolvedRoot + path.sep)) return null;
       const info = await fsp.stat(real);
       return info.isFile() ? real : null;
     } catch (error) {
