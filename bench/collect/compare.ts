@@ -79,6 +79,10 @@ export interface Equivalence {
   missingInStowage: string[];
   /** Variants Stowage wrote that WhiteNoise did not (informative). */
   extraInStowage: string[];
+  /** Originals hashed by Django but absent from Stowage's manifest (must be empty). */
+  unhashedInStowage: string[];
+  /** Originals in Stowage's manifest but not Django's (informative). */
+  onlyHashedByStowage: string[];
 }
 
 /** Compare by logical name, so different hashes in the two outputs still line up. */
@@ -91,5 +95,12 @@ export function compareVariants(django: OutputScan, stowage: OutputScan): Equiva
     for (const name of theirs) if (!ours.has(name)) missing.push(`${name}${suffix}`);
     for (const name of ours) if (!theirs.has(name)) extra.push(`${name}${suffix}`);
   }
-  return { missingInStowage: missing.sort(), extraInStowage: extra.sort() };
+  const theirPaths = Object.keys(django.manifest);
+  const ourPaths = Object.keys(stowage.manifest);
+  return {
+    missingInStowage: missing.sort(),
+    extraInStowage: extra.sort(),
+    unhashedInStowage: theirPaths.filter((name) => !(name in stowage.manifest)).sort(),
+    onlyHashedByStowage: ourPaths.filter((name) => !(name in django.manifest)).sort(),
+  };
 }

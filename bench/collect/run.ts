@@ -180,15 +180,21 @@ async function main(): Promise<void> {
 
   let ok = true;
   if (django.scan && stowage.scan) {
-    const { missingInStowage, extraInStowage } = compareVariants(django.scan, stowage.scan);
+    const equivalence = compareVariants(django.scan, stowage.scan);
+    const list = (title: string, names: string[], limit: number) =>
+      `${title}: ${names.length}` +
+      (names.length ? `\n  ${names.slice(0, limit).join("\n  ")}` : "") +
+      (names.length > limit ? `\n  ... and ${names.length - limit} more` : "");
     process.stdout.write(
-      `\nVariants WhiteNoise wrote that Stowage did not: ${missingInStowage.length}` +
-        (missingInStowage.length ? `\n  ${missingInStowage.slice(0, 40).join("\n  ")}` : "") +
-        `\nVariants only Stowage wrote: ${extraInStowage.length}` +
-        (extraInStowage.length ? `\n  ${extraInStowage.slice(0, 20).join("\n  ")}` : "") +
-        "\n",
+      `\n${[
+        list("Variants WhiteNoise wrote that Stowage did not", equivalence.missingInStowage, 40),
+        list("Variants only Stowage wrote", equivalence.extraInStowage, 20),
+        list("Files Django hashed that Stowage did not", equivalence.unhashedInStowage, 40),
+        list("Files only Stowage hashed", equivalence.onlyHashedByStowage, 20),
+      ].join("\n")}\n`,
     );
-    ok = missingInStowage.length === 0;
+    const { missingInStowage, unhashedInStowage } = equivalence;
+    ok = missingInStowage.length === 0 && unhashedInStowage.length === 0;
   }
   if (!flags.skipStowage) {
     const coldSpeedup = median(django.cold) / median(stowage.cold);
