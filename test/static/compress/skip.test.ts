@@ -71,7 +71,8 @@ describe("isWorthKeeping (the 95% rule)", () => {
     [1000, 950, true],
     [1000, 951, false],
     [20, 19, true],
-    [19, 18, false],
+    [19, 18, true],
+    [19, 19, false],
     [1000, 1200, false],
   ];
   it.each(cases)("%i -> %i bytes: keep = %s", (original, compressed, expected) => {
