@@ -6,6 +6,7 @@ import {
   type Edit,
   findReferences,
   hashedName,
+  jsMayReference,
   lineAt,
   parseStaticUrl,
   type ReferenceSyntax,
@@ -139,7 +140,9 @@ export function hashFiles(input: HashInput): Map<string, HashedFile> {
   for (const path of paths) {
     const kind = scannerFor(path);
     if (kind === null) continue;
-    const text = asLatin1(files.get(path)!);
+    const bytes = files.get(path)!;
+    if (kind === "js" && !jsMayReference(bytes)) continue;
+    const text = asLatin1(bytes);
     const links = linksOf(path, text, kind, files, base);
     if (links.length === 0) continue;
     sourceIndex.set(path, sources.length);

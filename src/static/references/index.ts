@@ -25,6 +25,44 @@ export function scannerFor(path: string): "css" | "js" | null {
 const CSS_HINT = /url\(|@import|image-set|sourceMappingURL/i;
 const JS_HINTS = ["import", "export", "sourceMappingURL"];
 
+function isWordByte(byte: number | undefined): boolean {
+  if (byte === undefined) return false;
+  return (
+    (byte >= 97 && byte <= 122) ||
+    (byte >= 65 && byte <= 90) ||
+    (byte >= 48 && byte <= 57) ||
+    byte === 95 ||
+    byte === 36 ||
+    byte >= 128
+  );
+}
+
+/** Whether `word` occurs as a whole word that is not a property (`x.import`, `exports`). */
+function hasKeyword(buffer: Buffer, word: string): boolean {
+  let at = buffer.indexOf(word, 0, "latin1");
+  while (at >= 0) {
+    const before = at > 0 ? buffer[at - 1] : undefined;
+    if (!isWordByte(before) && before !== 46 && !isWordByte(buffer[at + word.length])) return true;
+    at = buffer.indexOf(word, at + word.length, "latin1");
+  }
+  return false;
+}
+
+/**
+ * Whether a script may hold a reference, judged from its bytes with a fast
+ * byte search, so that most bundles (UMD and CommonJS files say `exports`,
+ * never `export`) are never decoded at all. Every reference the scanner can
+ * find needs one of these words, so `false` is certain.
+ */
+export function jsMayReference(bytes: Uint8Array): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (
+    buffer.includes("sourceMappingURL", 0, "latin1") ||
+    hasKeyword(buffer, "import") ||
+    hasKeyword(buffer, "export")
+  );
+}
+
 /** Every reference in `text` (a CSS or JS file decoded as latin1), in order. */
 export function findReferences(kind: "css" | "js", text: string): RawReference[] {
   if (kind === "css") return CSS_HINT.test(text) ? scanCss(text) : [];

@@ -1,4 +1,5 @@
 import { ModuleName, ModuleSyntax, Token } from "./js-modules.js";
+import { NextChar, StringSeekers } from "./seek.js";
 import { sourceMapReference } from "./sourcemap.js";
 import type { RawReference } from "./types.js";
 
@@ -72,36 +73,6 @@ function isLineEnd(code: number): boolean {
   return code === 10 || code === 13;
 }
 
-/** Index of the closing quote of the string opening at `i` (or of the line end that cuts it short). */
-function scanString(text: string, i: number): number {
-  const quote = text.charCodeAt(i);
-  let j = i + 1;
-  while (j < text.length) {
-    const code = text.charCodeAt(j);
-    if (code === quote || isLineEnd(code)) return j;
-    if (code === 92) j += text.charCodeAt(j + 1) === 13 && text.charCodeAt(j + 2) === 10 ? 3 : 2;
-    else j++;
-  }
-  return text.length;
-}
-
-/**
- * Scan template text from `i` (just after a backtick or a substitution's `}`).
- * Returns the index after the closing backtick, or after `${` as a negative
- * number (`-(index) - 1`) when a substitution opens.
- */
-function scanTemplate(text: string, i: number): number {
-  let j = i;
-  while (j < text.length) {
-    const code = text.charCodeAt(j);
-    if (code === 96) return j + 1;
-    if (code === 92) j += 2;
-    else if (code === 36 && text.charCodeAt(j + 1) === 123) return -(j + 2) - 1;
-    else j++;
-  }
-  return text.length;
-}
-
 /** Index after the regex literal opening at `i` (flags included). */
 function scanRegex(text: string, i: number): number {
   let j = i + 1;
@@ -157,7 +128,13 @@ class JsScanner {
   /** The previous token was `.` or `?.`: the next name is a property. */
   private afterDot = false;
 
-  constructor(private readonly text: string) {}
+  private readonly seek: StringSeekers;
+  private readonly dollar: NextChar;
+
+  constructor(private readonly text: string) {
+    this.seek = new StringSeekers(text);
+    this.dollar = new NextChar(text, "$");
+  }
 
   run(): RawReference[] {
     const text = this.text;
@@ -181,10 +158,8 @@ class JsScanner {
   }
 
   private lineComment(i: number): number {
-    const text = this.text;
-    let end = i + 2;
-    while (end < text.length && !isLineEnd(text.charCodeAt(end))) end++;
-    const map = sourceMapReference(text, i + 2, end);
+    const end = this.seek.lineEnd(i + 2);
+    const map = sourceMapReference(this.text, i + 2, end);
     if (map) this.refs.push(map);
     return end;
   }
@@ -209,7 +184,7 @@ class JsScanner {
       return this.name(start, afterDot);
     }
     if (code === 34 || code === 39) {
-      const close = scanString(text, start);
+      const close = this.string(start);
       if (this.modules.state !== 0) this.modules.feed(Token.String, 0, start + 1, close);
       this.value();
       return close < text.length && text.charCodeAt(close) === code ? close + 1 : close;
@@ -219,7 +194,7 @@ class JsScanner {
       (code === 125 && this.braces[this.braces.length - 1] === Brace.Substitution)
     ) {
       if (code === 125) this.braces.pop();
-      end = scanTemplate(text, start + 1);
+      end = this.template(start + 1);
       if (end < 0) {
         this.braces.push(Brace.Substitution);
         end = -end - 1;
@@ -247,6 +222,45 @@ class JsScanner {
     }
     if (this.modules.state !== 0) this.modules.feed(Token.Other, 0, start, end);
     return end;
+  }
+
+  /** Index of the closing quote of the string opening at `i` (or of the line end that cuts it short). */
+  private string(i: number): number {
+    const text = this.text;
+    const quote = text[i];
+    let j = i + 1;
+    for (;;) {
+      const found = text.indexOf(quote, j);
+      const close = found < 0 ? text.length : found;
+      const lineEnd = this.seek.lineEnd(j);
+      const backslash = this.seek.backslash.from(j);
+      if (backslash >= close || backslash >= lineEnd) return Math.min(close, lineEnd);
+      j = backslash + (text.startsWith("\r\n", backslash + 1) ? 3 : 2);
+    }
+  }
+
+  /**
+   * Scan template text from `i` (just after a backtick or a substitution's
+   * `}`). Returns the index after the closing backtick, or, when a
+   * substitution opens, the index after its `${` as `-(index) - 1`.
+   */
+  private template(i: number): number {
+    const text = this.text;
+    let j = i;
+    for (;;) {
+      const found = text.indexOf("`", j);
+      const close = found < 0 ? text.length : found;
+      const backslash = this.seek.backslash.from(j);
+      const dollar = this.dollar.from(j);
+      if (backslash < close && backslash < dollar) {
+        j = backslash + 2;
+      } else if (dollar < close) {
+        if (text.charCodeAt(dollar + 1) === 123) return -(dollar + 2) - 1;
+        j = dollar + 1;
+      } else {
+        return Math.min(close + 1, text.length);
+      }
+    }
   }
 
   private name(start: number, afterDot: boolean): number {
