@@ -192,6 +192,7 @@ describe("hashFiles with a missing reference", () => {
     expect(error).toBeInstanceOf(StowageError);
     const missing = error as MissingReferenceError;
     expect(missing.code).toBe("E_MISSING_REFERENCE");
+    expect(missing.status).toBe(500);
     expect(missing.message).toBe(message);
     expect(missing.file).toBe(file);
     expect(`${missing.file}:${missing.line}`).toBe(message.slice(0, message.indexOf(": ")));

@@ -3,6 +3,7 @@ import {
   cssUnescape,
   decodeReferenceText,
   hashedName,
+  jsMayReference,
   jsUnescape,
   lineAt,
   parseStaticUrl,
@@ -123,5 +124,27 @@ describe("lineAt", () => {
     ["a\n", 2, 2],
   ])("%j at %d is line %d", (text, offset, line) => {
     expect(lineAt(text, offset)).toBe(line);
+  });
+});
+
+describe("jsMayReference", () => {
+  it.each([
+    ['import "./x.js"', true],
+    ['import"./x.js"', true],
+    ["x;export{a}from'./y.js'", true],
+    ["a()\n//# sourceMappingURL=a.js.map", true],
+    ["const m = await import('./m.js')", true],
+    ["module.exports = require('./x.js')", false],
+    ["exports.a = 1; reimport(); import_ = 2; $import = 3", false],
+    ["x.import('./x.js'); y.export = 1", false],
+    ["var s = 1;", false],
+  ])("%j -> %s", (source, expected) => {
+    expect(jsMayReference(new Uint8Array(Buffer.from(source)))).toBe(expected);
+  });
+
+  it("reads a view into a larger buffer without looking outside it", () => {
+    const whole = Buffer.from('import "./x.js"; var a = 1;');
+    const view = new Uint8Array(whole.buffer, whole.byteOffset + 17, whole.length - 17);
+    expect(jsMayReference(view)).toBe(false);
   });
 });
