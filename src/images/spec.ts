@@ -164,11 +164,16 @@ export function defineVariants(
  * Eight hex digits over the normalised spec: part of every variant's name, so
  * changing a variant's spec gives it new names and stale caches never match.
  */
+function canonicalPosition(position: string | undefined): string {
+  return position === undefined || position === "center" ? "centre" : position;
+}
+
 export function specHash(spec: VariantSpec): string {
   const canonical = [
     spec.fit ?? null,
     spec.cover ?? null,
-    spec.position ?? null,
+    // A raw config spec and its validated form must name the same variant.
+    spec.cover === undefined ? null : canonicalPosition(spec.position),
     spec.enlarge ?? false,
     spec.format ?? null,
     spec.quality ?? null,

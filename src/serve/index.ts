@@ -25,6 +25,22 @@ export {
   staticOptionsFromConfig,
 } from "./files.js";
 export { CACHE_DEV, CACHE_IMMUTABLE, CACHE_SHORT, contentTypeFor } from "./headers.js";
+// --- Media (storage engineer, src/serve/media/) and image variants (images
+// engineer, src/serve/variants/): the lead merges their re-exports here. ---
+export {
+  createMediaHandler,
+  fastifyMedia,
+  fetchMediaHandler,
+  isExecutableType,
+  type MediaHandler,
+  type MediaHandlerOptions,
+  type MediaMount,
+  type MediaRequest,
+  type MediaResponse,
+  mediaHeaders,
+  mediaMountsFromConfig,
+  nodeMediaMiddleware,
+} from "./media/index.js";
 export { parseRange, type RangeResult } from "./range.js";
 export {
   closeGracefully,
@@ -33,6 +49,14 @@ export {
   type StaticServerOptions,
 } from "./server.js";
 export { StaticRootError, type TableOptions } from "./table.js";
-
-// --- Media (storage engineer, src/serve/media/) and image variants (images
-// engineer, src/serve/variants/): the lead merges their re-exports here. ---
+export {
+  createVariantHandler,
+  type VariantHandler,
+  type VariantHandlerOptions,
+  type VariantNodeHandler,
+  type VariantRequest,
+  type VariantResponse,
+  variantFastify,
+  variantFetchHandler,
+  variantNodeHandler,
+} from "./variants/index.js";

@@ -7,7 +7,10 @@ export class MissingManifestEntryError extends StowageError {
   readonly path: string;
 
   constructor(name: string, detail: string) {
-    super("E_MISSING_MANIFEST_ENTRY", `Missing staticfiles manifest entry for "${name}". ${detail}`);
+    super(
+      "E_MISSING_MANIFEST_ENTRY",
+      `Missing staticfiles manifest entry for "${name}". ${detail}`,
+    );
     this.path = name;
   }
 }
@@ -79,6 +82,11 @@ export class StaticUrls {
       : { file: clean.slice(0, cut), suffix: clean.slice(cut) };
   }
 
+  /** Every original path the manifest knows, sorted. */
+  names(): string[] {
+    return Object.keys(this.manifest?.paths ?? {}).sort();
+  }
+
   /** The hashed path of `name` relative to the static URL. */
   resolve(name: string): string {
     const { file, suffix } = this.strip(name);
@@ -134,7 +142,10 @@ export class StaticUrls {
     const chunks = this.vite(options.base);
     const root = chunks[entry];
     if (!root) {
-      throw new MissingManifestEntryError(entry, `It is not an entry of ${options.base}/.vite/manifest.json.`);
+      throw new MissingManifestEntryError(
+        entry,
+        `It is not an entry of ${options.base}/.vite/manifest.json.`,
+      );
     }
     const css = new Set<string>();
     const preload = new Set<string>();

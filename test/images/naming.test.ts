@@ -20,6 +20,13 @@ describe("variantName", () => {
     );
   });
 
+  it("names the same variant from a raw config spec and from its validated form", () => {
+    const raw = { cover: [300, 300] as [number, number], format: "webp" as const };
+    expect(variantName("a.jpg", "thumb", raw)).toBe(variantName("a.jpg", "thumb", thumb));
+    const center = { cover: [300, 300] as [number, number], position: "center" as "centre" };
+    expect(specHash(center)).toBe(specHash(validateVariantSpec("t", center)));
+  });
+
   it("keeps the original's format when the spec names none, JPEG for non-web originals", () => {
     expect(variantName("a/b.png", "large", large)).toMatch(/^a\/b\.png\.large-[0-9a-f]{8}\.png$/);
     expect(variantName("a/b.JPEG", "large", large)).toMatch(/\.jpg$/);
