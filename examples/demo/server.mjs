@@ -58,7 +58,7 @@ const uploadOptions = {
   },
 };
 
-const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const html = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function photos() {
   const names = [];
@@ -74,28 +74,28 @@ async function page(errors = {}) {
     .names()
     .map((name) => {
       const url = statics.url(name);
-      return `<tr><td><code>${escape(name)}</code></td><td><code>${escape(url)}</code></td><td data-url="${escape(url)}">-</td></tr>`;
+      return `<tr><td><code>${html(name)}</code></td><td><code>${html(url)}</code></td><td data-url="${html(url)}">-</td></tr>`;
     })
     .join("\n");
   const gallery = (await photos())
     .map(({ name }) => {
       const thumb = media.url(variantName(name, "thumb", variants.thumb));
       const large = media.url(variantName(name, "large", variants.large));
-      return `<figure><a href="${escape(large)}"><img src="${escape(thumb)}" alt="${escape(path.basename(name))}" width="300" height="300" loading="lazy"></a>
-        <form method="post" action="/delete"><input type="hidden" name="name" value="${escape(name)}"><button>Delete</button></form></figure>`;
+      return `<figure><a href="${html(large)}"><img src="${html(thumb)}" alt="${html(path.basename(name))}" width="300" height="300" loading="lazy"></a>
+        <form method="post" action="/delete"><input type="hidden" name="name" value="${html(name)}"><button>Delete</button></form></figure>`;
     })
     .join("\n");
   const errorList = Object.entries(errors)
     .map(([field, messages]) =>
-      messages.map((m) => `<li>${escape(field)}: ${escape(m)}</li>`).join(""),
+      messages.map((m) => `<li>${html(field)}: ${html(m)}</li>`).join(""),
     )
     .join("");
   const css = statics.url("css/site.css");
   const js = statics.url("js/app.js");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Stowage demo</title>
-<link rel="stylesheet" href="${escape(css)}" integrity="${escape(statics.integrity("css/site.css"))}">
-<script type="module" src="${escape(js)}" integrity="${escape(statics.integrity("js/app.js"))}"></script>
+<link rel="stylesheet" href="${html(css)}" integrity="${html(statics.integrity("css/site.css"))}">
+<script type="module" src="${html(js)}" integrity="${html(statics.integrity("js/app.js"))}"></script>
 </head><body>
 <header><div class="logo"></div><h1>Stowage demo</h1></header>
 <main>
