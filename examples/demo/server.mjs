@@ -86,9 +86,7 @@ async function page(errors = {}) {
     })
     .join("\n");
   const errorList = Object.entries(errors)
-    .map(([field, messages]) =>
-      messages.map((m) => `<li>${html(field)}: ${html(m)}</li>`).join(""),
-    )
+    .map(([field, messages]) => messages.map((m) => `<li>${html(field)}: ${html(m)}</li>`).join(""))
     .join("");
   const css = statics.url("css/site.css");
   const js = statics.url("js/app.js");
