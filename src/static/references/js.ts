@@ -1,3 +1,15 @@
+import {
+  BLOCK_AFTER,
+  CONTROL,
+  isDigit,
+  isLineEnd,
+  isNamePart,
+  isNameStart,
+  keywordFlags,
+  moduleName,
+  REGEX_AFTER,
+  scanRegex,
+} from "./js-lexing.js";
 import { ModuleName, ModuleSyntax, Token } from "./js-modules.js";
 import { NextChar, StringSeekers } from "./seek.js";
 import { sourceMapReference } from "./sourcemap.js";
@@ -16,35 +28,6 @@ import type { RawReference } from "./types.js";
  * regex. Runs over latin1 text so offsets are byte offsets.
  */
 
-/** Flags per keyword: how it affects what follows. */
-const REGEX_AFTER = 1; // `/` after it starts a regex
-const BLOCK_AFTER = 2; // `{` after it opens a block (not an object literal)
-const CONTROL = 4; // `(` after it is a statement head: `if (x) /re/.test(y)`
-
-const KEYWORDS = new Map<string, number>([
-  ["return", REGEX_AFTER],
-  ["typeof", REGEX_AFTER],
-  ["instanceof", REGEX_AFTER],
-  ["in", REGEX_AFTER],
-  ["of", REGEX_AFTER],
-  ["new", REGEX_AFTER],
-  ["delete", REGEX_AFTER],
-  ["void", REGEX_AFTER],
-  ["throw", REGEX_AFTER],
-  ["case", REGEX_AFTER],
-  ["yield", REGEX_AFTER],
-  ["await", REGEX_AFTER],
-  ["extends", REGEX_AFTER],
-  ["do", REGEX_AFTER | BLOCK_AFTER],
-  ["else", REGEX_AFTER | BLOCK_AFTER],
-  ["try", BLOCK_AFTER],
-  ["finally", BLOCK_AFTER],
-  ["if", CONTROL],
-  ["while", CONTROL],
-  ["for", CONTROL],
-  ["with", CONTROL],
-]);
-
 /** What an open `{` is, so its `}` says whether a regex may follow. */
 enum Brace {
   Expression = 0,
@@ -53,60 +36,6 @@ enum Brace {
 }
 
 const BOM = "\u00ef\u00bb\u00bf";
-
-function isNameStart(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) ||
-    (code >= 65 && code <= 90) ||
-    code === 36 ||
-    code === 95 ||
-    code === 92 ||
-    code >= 128
-  );
-}
-
-function isNamePart(code: number): boolean {
-  return isNameStart(code) || (code >= 48 && code <= 57);
-}
-
-function isLineEnd(code: number): boolean {
-  return code === 10 || code === 13;
-}
-
-/** Index after the regex literal opening at `i` (flags included). */
-function scanRegex(text: string, i: number): number {
-  let j = i + 1;
-  let inClass = false;
-  while (j < text.length) {
-    const code = text.charCodeAt(j);
-    if (code === 92) j += 2;
-    else if (isLineEnd(code)) return j;
-    else {
-      if (code === 91) inClass = true;
-      else if (code === 93) inClass = false;
-      else if (code === 47 && !inClass) break;
-      j++;
-    }
-  }
-  j++;
-  while (j < text.length && isNamePart(text.charCodeAt(j))) j++;
-  return Math.min(j, text.length);
-}
-
-function moduleName(text: string, start: number, end: number): ModuleName {
-  const length = end - start;
-  if (length === 6 && text.startsWith("import", start)) return ModuleName.Import;
-  if (length === 6 && text.startsWith("export", start)) return ModuleName.Export;
-  if (length === 4 && text.startsWith("from", start)) return ModuleName.From;
-  return ModuleName.Plain;
-}
-
-function keywordFlags(text: string, start: number, end: number): number {
-  const length = end - start;
-  const first = text.charCodeAt(start);
-  if (length < 2 || length > 10 || first < 97 || first > 122) return 0;
-  return KEYWORDS.get(text.slice(start, end)) ?? 0;
-}
 
 /** Find every module reference and source map pragma in a script or module (latin1 text). */
 export function scanJs(text: string): RawReference[] {
@@ -350,8 +279,4 @@ class JsScanner {
     this.braceIsBlock = false;
     return at + 1;
   }
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
 }
