@@ -89,10 +89,15 @@ export class StaticUrls {
 
   /** The hashed path of `name` relative to the static URL. */
   resolve(name: string): string {
+    const { file, suffix } = this.lookup(name);
+    return file + suffix;
+  }
+
+  private lookup(name: string): { file: string; suffix: string } {
     const { file, suffix } = this.strip(name);
-    if (this.options.dev) return file + suffix;
+    if (this.options.dev) return { file, suffix };
     const hashed = this.manifest?.paths[file];
-    if (hashed) return hashed + suffix;
+    if (hashed) return { file: hashed, suffix };
     if (this.options.strict ?? true) {
       throw new MissingManifestEntryError(
         file,
@@ -101,18 +106,18 @@ export class StaticUrls {
           : `There is no ${path.join(this.options.root, "staticfiles.json")}; run "stowage collect".`,
       );
     }
-    return file + suffix;
+    return { file, suffix };
   }
 
   /** The public URL of a static file. */
   url(name: string): string {
-    return this.options.url + encodePath(this.resolve(name));
+    const { file, suffix } = this.lookup(name);
+    return this.options.url + encodePath(file) + suffix;
   }
 
   /** `sha384-...` for the file, when the manifest has it. */
   integrity(name: string): string | undefined {
-    const hashed = this.resolve(name).replace(/[?#].*$/, "");
-    return this.manifest?.integrity?.[hashed];
+    return this.manifest?.integrity?.[this.lookup(name).file];
   }
 
   private vite(base: string): Record<string, ViteChunk> {
