@@ -58,6 +58,31 @@ describe("stowage serve", () => {
     expect(run.stdout.text).toContain("Stopped.");
   });
 
+  it("serves public media from media.url unless --no-media", async () => {
+    project = await makeProject({
+      "stowage.config.json": CONFIG,
+      "public/site.css": "body{}",
+      "media/photos/cat.txt": "meow",
+    });
+    const run = start([], project.dir, false);
+    const [, port] = await waitFor(
+      () => run.stdout.text,
+      /media at http:\/\/127\.0\.0\.1:(\d+)\/media\//,
+    );
+    const response = await request(Number(port), "GET", "/media/photos/cat.txt");
+    expect(response.status).toBe(200);
+    expect(response.body.toString()).toBe("meow");
+    run.controller.abort();
+    expect(await run.exit).toBe(0);
+
+    const without = start(["--no-media"], project.dir, false);
+    const [, other] = await waitFor(() => without.stdout.text, /:(\d+)\/static\//);
+    expect((await request(Number(other), "GET", "/media/photos/cat.txt")).status).toBe(404);
+    without.controller.abort();
+    expect(await without.exit).toBe(0);
+    expect(without.stdout.text).not.toContain("Serving media");
+  });
+
   it("prints no request log when not on a terminal", async () => {
     project = await makeProject({ "stowage.config.json": CONFIG, "public/site.css": "body{}" });
     const run = start([], project.dir, false);

@@ -8,6 +8,11 @@ import {
   formatLogLine,
   staticOptionsFromConfig,
 } from "../../serve/index.js";
+import {
+  createMediaHandler,
+  mediaMountsFromConfig,
+  nodeMediaMiddleware,
+} from "../../serve/media/index.js";
 import { type Command, UsageError } from "../command.js";
 
 export class ListenError extends StowageError {
@@ -54,17 +59,21 @@ A production-style server for the collected static.root: files are scanned
 into memory at start-up, hashed names are cached for ten years, others for
 60 s. With --dev it serves straight from static.dirs and static.apps instead,
 picking up changes, with Cache-Control: no-cache (no collect needed).
+Media is served too: the default storage at media.url, named storages at
+their own prefix, signed-only unless public (--no-media to leave it out).
 Stops gracefully on SIGINT/SIGTERM. Logs one line per request on a terminal.
 
 Options:
   --host HOST      Address to listen on (default 127.0.0.1)
   --port PORT      Port to listen on; 0 picks a free one (default 8000)
   --dev            Serve from the source folders, no collect needed
+  --no-media       Serve static files only
   --config PATH    Use this config file`,
   options: {
     host: { type: "string" },
     port: { type: "string" },
     dev: { type: "boolean" },
+    media: { type: "boolean" },
   },
   async run(ctx) {
     const port = parsePort(ctx.values.port);
@@ -72,8 +81,14 @@ Options:
     const config = await ctx.config();
     const dev = ctx.values.dev === true;
     const files = createStaticFiles(staticOptionsFromConfig(config, { dev }));
-    // The media handler (src/serve/media) is mounted here as `fallback` once it exists.
+    const media =
+      ctx.values.media === false
+        ? undefined
+        : nodeMediaMiddleware(
+            createMediaHandler({ mounts: mediaMountsFromConfig(config), secret: config.secret }),
+          );
     const server = createStaticServer(files, {
+      fallback: media,
       onResponse: ctx.isTTY
         ? (req, res, ms) => ctx.stderr.write(`${formatLogLine(req, res, ms)}\n`)
         : undefined,
@@ -83,7 +98,9 @@ Options:
     const what = dev
       ? "the static source folders (dev mode)"
       : `${config.static.root} (${files.count} files)`;
-    ctx.stdout.write(`Serving ${what} at http://${shown}:${address.port}${config.static.url}\n`);
+    const origin = `http://${shown}:${address.port}`;
+    ctx.stdout.write(`Serving ${what} at ${origin}${config.static.url}\n`);
+    if (media) ctx.stdout.write(`Serving media at ${origin}${config.media.url}\n`);
     if (!ctx.signal.aborted) {
       await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
     }
