@@ -110,7 +110,7 @@ class JsScanner {
     this.controlNext = false;
     let end: number;
     if (isNameStart(code)) {
-      return this.name(start, afterDot);
+      return this.name(start, afterDot, control);
     }
     if (code === 34 || code === 39) {
       const close = this.string(start);
@@ -192,7 +192,7 @@ class JsScanner {
     }
   }
 
-  private name(start: number, afterDot: boolean): number {
+  private name(start: number, afterDot: boolean, control: boolean): number {
     const text = this.text;
     let end = start + 1;
     while (end < text.length) {
@@ -204,7 +204,9 @@ class JsScanner {
     const flags = afterDot ? 0 : keywordFlags(text, start, end);
     this.regexOk = (flags & REGEX_AFTER) !== 0;
     this.braceIsBlock = (flags & BLOCK_AFTER) !== 0 || (flags & REGEX_AFTER) === 0;
-    this.controlNext = (flags & CONTROL) !== 0;
+    // `for await (...)`: the paren still heads a statement.
+    const forAwait = control && end - start === 5 && text.startsWith("await", start);
+    this.controlNext = (flags & CONTROL) !== 0 || forAwait;
     const name = afterDot ? ModuleName.Plain : moduleName(text, start, end);
     if (this.modules.state !== 0 || name !== ModuleName.Plain) {
       this.modules.feed(Token.Name, name, start, end);

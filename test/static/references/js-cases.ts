@@ -122,6 +122,29 @@ export const jsCases: ScanCase[] = [
     refs: [["import", "./x.js"]],
   },
   {
+    name: "regex after a for await head",
+    source: "for await (const x of y) /'/.test(x); import './x.js'",
+    refs: [["import", "./x.js"]],
+  },
+  {
+    name: "regex in both branches of a conditional",
+    source: "x = a ? /\"/ : /'/; import './x.js'",
+    refs: [["import", "./x.js"]],
+  },
+  {
+    name: "dynamic import with a bundler comment",
+    source: 'import(/* webpackChunkName: "x" */ "./x.js")',
+    refs: [["import", "./x.js"]],
+  },
+  {
+    name: "re-exporting a default",
+    source: "export { default } from \"./x.js\"; export { default as y, z } from './y.js'",
+    refs: [
+      ["import", "./x.js"],
+      ["import", "./y.js"],
+    ],
+  },
+  {
     name: "regex after return",
     source: "function f(){return /'/.test(a)}\nimport './x.js'",
     refs: [["import", "./x.js"]],
