@@ -1,12 +1,14 @@
-// One 1 GiB-style stream in its own process, so its peak RSS is its own.
-// Usage: tsx bench/storage/big.ts MODE SIZE_MB ROOT_OR_ENDPOINT [BUCKET]
+// One big stream in its own process, so its peak RSS is its own. run.ts bundles
+// this file to plain .mjs (esbuild) and starts it with plain node, no tsx.
+// Usage: node big.mjs MODE SIZE_MB ROOT_OR_ENDPOINT [BUCKET]
+// MODE: baseline-fs | baseline-s3 (load the same code, move no bytes),
+//       stowage-fs | plain-fs | stowage-s3 | raw-s3.
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { createStorage } from "../../src/storage/index.js";
 
 const [mode, sizeMbText, target, bucket] = process.argv.slice(2);
@@ -24,7 +26,9 @@ function source(): Readable {
 }
 const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
-function s3Client(): S3Client {
+async function s3Client(): Promise<S3Client> {
+  // Loaded only by the s3 modes, so the fs modes' RSS does not carry the SDK.
+  const { S3Client } = await import("@aws-sdk/client-s3");
   return new S3Client({
     endpoint: target,
     region: "us-east-1",
@@ -35,13 +39,23 @@ function s3Client(): S3Client {
   });
 }
 
+const time = async (work: () => Promise<unknown>) => {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+};
+
 async function run(): Promise<{ write: number; read: number }> {
-  const time = async (work: () => Promise<unknown>) => {
-    const started = performance.now();
-    await work();
-    return (performance.now() - started) / 1000;
-  };
   switch (mode) {
+    case "baseline-fs":
+      createStorage({ driver: "fs", root: target });
+      return { write: 0, read: 0 };
+    case "baseline-s3": {
+      // The same modules the s3 modes load, and a client, but no request.
+      (await s3Client()).destroy();
+      await import("@aws-sdk/lib-storage");
+      return { write: 0, read: 0 };
+    }
     case "stowage-fs": {
       const storage = createStorage({ driver: "fs", root: target });
       const write = await time(() => storage.save("big.bin", source(), { overwrite: true }));
@@ -56,15 +70,19 @@ async function run(): Promise<{ write: number; read: number }> {
       return { write, read };
     }
     case "stowage-s3": {
-      const storage = createStorage({ driver: "s3", bucket, client: s3Client() });
+      const client = await s3Client();
+      const storage = createStorage({ driver: "s3", bucket, client });
       const write = await time(() =>
         storage.save("big-stowage.bin", source(), { overwrite: true }),
       );
       const read = await time(async () => pipeline(await storage.open("big-stowage.bin"), sink()));
+      client.destroy();
       return { write, read };
     }
     case "raw-s3": {
-      const client = s3Client();
+      const client = await s3Client();
+      const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+      const { Upload } = await import("@aws-sdk/lib-storage");
       // Unknown length needs lib-storage's multipart upload with the raw client too; same part size.
       const write = await time(() =>
         new Upload({
@@ -80,6 +98,7 @@ async function run(): Promise<{ write: number; read: number }> {
         );
         await pipeline(result.Body as Readable, sink());
       });
+      client.destroy();
       return { write, read };
     }
     default:

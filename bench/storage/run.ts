@@ -1,6 +1,8 @@
 // Storage overhead: Stowage's fs and s3 drivers against plain node:fs and raw
 // @aws-sdk/client-s3 doing the same work, in one run, on loopback.
-// Usage: npm run bench -- storage [--files 10000] [--big-mb 1024] [--concurrency 16] [--quick]
+// Usage: npm run bench -- storage [--files 10000] [--big-mb 1024] [--concurrency 16]
+//        [--reps 3] [--big-reps 1] [--quick] [--skip-s3]
+// --quick: 500 files, a 64 MiB stream, 3 big reps.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { link, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
@@ -9,165 +11,239 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { build } from "esbuild";
 import { createStorage } from "../../src/storage/index.js";
 import { startS3rver } from "../../test/storage/services/start.js";
+import { compare, median, type RoundOptions } from "./rounds.js";
 
 const { values } = parseArgs({
   options: {
     files: { type: "string" },
     "big-mb": { type: "string" },
     concurrency: { type: "string", default: "16" },
+    reps: { type: "string", default: "3" },
+    "big-reps": { type: "string" },
     quick: { type: "boolean", default: false },
+    "skip-s3": { type: "boolean", default: false },
   },
 });
 const files = Number(values.files ?? (values.quick ? 500 : 10_000));
 const bigMb = Number(values["big-mb"] ?? (values.quick ? 64 : 1024));
-const concurrency = Number(values.concurrency);
+const bigReps = Number(values["big-reps"] ?? (values.quick ? 3 : 1));
+const rounds: RoundOptions = {
+  count: files,
+  warmup: Math.min(files, 500),
+  reps: Number(values.reps),
+  concurrency: Number(values.concurrency),
+};
 const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
 const SMALL = randomBytes(2048);
 
-/** Runs `task(i)` for i < count with at most `concurrency` in flight; returns seconds. */
-async function timed(count: number, task: (index: number) => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
-
-async function big(mode: string, target: string, bucket?: string) {
-  const args = [
-    "--import",
-    "tsx",
-    path.join(here, "big.ts"),
-    mode,
-    String(bigMb),
-    target,
-    ...(bucket ? [bucket] : []),
-  ];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split("\n").pop()!) as {
-    write: number;
-    read: number;
-    maxRssMb: number;
-  };
-}
-
 const rows: string[][] = [];
-const row = (work: string, stowage: number, peer: number, peerName: string, target: string) =>
+function row(work: string, stowage: number, peer: number, peerName: string, target: string) {
+  const ratio = stowage / peer;
+  const limit = Number.parseFloat(target);
   rows.push([
     work,
-    `${stowage.toFixed(2)} s`,
-    `${peer.toFixed(2)} s (${peerName})`,
-    `${(stowage / peer).toFixed(2)}x`,
-    target,
+    `${stowage.toFixed(3)} s`,
+    `${peer.toFixed(3)} s (${peerName})`,
+    `${ratio.toFixed(2)}x`,
+    Number.isNaN(limit) ? target : `${target} ${ratio <= limit ? "met" : "missed"}`,
   ]);
+}
+
+/** The big-stream child as plain .mjs, so its RSS is node's plus ours, not tsx's. */
+async function bundleChild(): Promise<string> {
+  // Inside the repo so the child resolves @aws-sdk/* and mrmime from node_modules.
+  const outfile = path.join(repo, "node_modules/.cache/stowage-bench-storage/big.mjs");
+  await build({
+    entryPoints: [path.join(here, "big.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+interface BigResult {
+  write: number;
+  read: number;
+  maxRssMb: number;
+}
+async function bigOnce(child: string, mode: string, target: string, bucket?: string) {
+  const args = [child, mode, String(bigMb), target, ...(bucket ? [bucket] : [])];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as BigResult;
+}
+/** Medians over `bigReps` runs, the peer first on even runs and Stowage first on odd ones. */
+async function bigPair(
+  child: string,
+  modes: [string, string],
+  target: (mode: string) => string,
+  bucket?: string,
+) {
+  const samples: Record<string, BigResult[]> = { [modes[0]]: [], [modes[1]]: [] };
+  for (let rep = 0; rep < bigReps; rep++) {
+    const order = rep % 2 ? [modes[1], modes[0]] : modes;
+    for (const mode of order) samples[mode].push(await bigOnce(child, mode, target(mode), bucket));
+  }
+  const pick = (mode: string): BigResult => ({
+    write: median(samples[mode].map((s) => s.write)),
+    read: median(samples[mode].map((s) => s.read)),
+    maxRssMb: Math.max(...samples[mode].map((s) => s.maxRssMb)),
+  });
+  return [pick(modes[0]), pick(modes[1])];
+}
 
 const work = await mkdtemp(path.join(tmpdir(), "stowage-bench-storage-"));
+const rss: [string, number, number][] = [];
 try {
-  // fs: small files
-  const storage = createStorage({ driver: "fs", root: path.join(work, "stowage") });
-  const plainRoot = path.join(work, "plain");
-  const atomicRoot = path.join(work, "atomic");
-  await mkdir(plainRoot, { recursive: true });
-  await mkdir(atomicRoot, { recursive: true });
-  const names: string[] = [];
-  const fsSave = await timed(files, async (i) => {
-    names[i] = await storage.save(`d${i % 100}/f${i}.bin`, SMALL);
-  });
-  const plainSave = await timed(files, async (i) => {
-    await mkdir(path.join(plainRoot, `d${i % 100}`), { recursive: true });
-    await writeFile(path.join(plainRoot, `d${i % 100}/f${i}.bin`), SMALL);
-  });
-  // The same guarantees by hand: temp file, then link() so an existing name is never replaced.
-  const atomicSave = await timed(files, async (i) => {
-    const dir = path.join(atomicRoot, `d${i % 100}`);
-    await mkdir(dir, { recursive: true });
-    const temp = path.join(dir, `.tmp-${i}`);
-    await writeFile(temp, SMALL, { flag: "wx" });
-    await link(temp, path.join(dir, `f${i}.bin`));
-    await unlink(temp);
-  });
-  const fsRead = await timed(files, (i) => storage.read(names[i]));
-  const plainRead = await timed(files, (i) =>
-    readFile(path.join(plainRoot, `d${i % 100}/f${i}.bin`)),
-  );
-  row(`fs: save ${files} x 2 KiB`, fsSave, plainSave, "writeFile", "1.2x");
-  row(`fs: save ${files} x 2 KiB`, fsSave, atomicSave, "temp+link by hand", "1.2x");
-  row(`fs: read ${files} x 2 KiB`, fsRead, plainRead, "readFile", "1.2x");
+  const child = await bundleChild();
+  const dirOf = (round: string) => path.join(work, "fs", round);
+  const smallName = (i: number) => `d${i % 100}/f${i}.bin`;
 
-  const fsBig = await big("stowage-fs", path.join(work, "big-stowage"));
-  const plainBig = await big("plain-fs", path.join(work, "big-plain"));
-  row(
-    `fs: write ${bigMb} MiB stream`,
-    fsBig.write,
-    plainBig.write,
-    "pipeline to createWriteStream",
-    "1.2x",
+  // fs, small files. Every side gets a fresh folder per round and may cache the folders it made.
+  const fsSave = await compare(
+    {
+      stowage: async (round) => {
+        const storage = createStorage({ driver: "fs", root: dirOf(round) });
+        return (i) => storage.save(smallName(i), SMALL);
+      },
+      // The same guarantees by hand: temp file, then link() so an existing name is never replaced.
+      atomic: async (round) => {
+        const made = new Set<string>();
+        return async (i) => {
+          const dir = path.join(dirOf(round), `d${i % 100}`);
+          if (!made.has(dir)) await mkdir(dir, { recursive: true });
+          made.add(dir);
+          const temp = path.join(dir, `.tmp-${randomBytes(8).toString("hex")}`);
+          await writeFile(temp, SMALL, { flag: "wx" });
+          try {
+            await link(temp, path.join(dir, `f${i}.bin`));
+          } finally {
+            await unlink(temp);
+          }
+        };
+      },
+      writeFile: async (round) => {
+        const made = new Set<string>();
+        return async (i) => {
+          const dir = path.join(dirOf(round), `d${i % 100}`);
+          if (!made.has(dir)) await mkdir(dir, { recursive: true });
+          made.add(dir);
+          await writeFile(path.join(dir, `f${i}.bin`), SMALL);
+        };
+      },
+    },
+    rounds,
   );
+  row(`fs: save ${files} x 2 KiB`, fsSave.stowage, fsSave.atomic, "temp+link+unlink", "1.2x");
+  row(`fs: save ${files} x 2 KiB`, fsSave.stowage, fsSave.writeFile, "writeFile", "reference");
+
+  // Reads go over the files of the last measured round of each side (same sizes, warm cache).
+  const lastRound = (side: string) => dirOf(`r${rounds.reps - 1}-${side}`);
+  const readStorage = createStorage({ driver: "fs", root: lastRound("stowage") });
+  const fsRead = await compare(
+    {
+      stowage: async () => (i) => readStorage.read(smallName(i)),
+      readFile: async () => (i) => readFile(path.join(lastRound("writeFile"), smallName(i))),
+    },
+    rounds,
+  );
+  row(`fs: read ${files} x 2 KiB`, fsRead.stowage, fsRead.readFile, "readFile", "1.2x");
+
+  const bigDir = (mode: string) => path.join(work, `big-${mode}`);
+  const [plainBig, fsBig] = await bigPair(child, ["plain-fs", "stowage-fs"], bigDir);
+  const fsBase = await bigOnce(child, "baseline-fs", bigDir("baseline"));
+  const streamPeer = "pipeline to createWriteStream";
+  row(`fs: write ${bigMb} MiB stream`, fsBig.write, plainBig.write, streamPeer, "1.2x");
   row(`fs: read ${bigMb} MiB stream`, fsBig.read, plainBig.read, "createReadStream", "1.2x");
+  rss.push(["node + Stowage fs, no bytes moved", fsBase.maxRssMb, 0]);
+  rss.push(["Stowage fs", fsBig.maxRssMb, fsBase.maxRssMb]);
+  rss.push(["plain fs", plainBig.maxRssMb, fsBase.maxRssMb]);
 
-  // s3 against s3rver
-  const s3rver = await startS3rver(["bench"]);
-  try {
-    const client = new S3Client({
-      endpoint: s3rver.endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-      requestChecksumCalculation: "WHEN_REQUIRED",
-      responseChecksumValidation: "WHEN_REQUIRED",
-    });
-    const s3 = createStorage({ driver: "s3", bucket: "bench", location: "stowage", client });
-    const s3Names: string[] = [];
-    const s3Save = await timed(files, async (i) => {
-      s3Names[i] = await s3.save(`f${i}.bin`, SMALL);
-    });
-    const rawSave = await timed(files, (i) =>
-      client.send(
-        new PutObjectCommand({
-          Bucket: "bench",
-          Key: `raw/f${i}.bin`,
-          Body: SMALL,
-          ContentType: "application/octet-stream",
-        }),
-      ),
-    );
-    const s3Read = await timed(files, (i) => s3.read(s3Names[i]));
-    const rawRead = await timed(files, async (i) => {
-      const result = await client.send(
-        new GetObjectCommand({ Bucket: "bench", Key: `raw/f${i}.bin` }),
-      );
-      await result.Body!.transformToByteArray();
-    });
-    row(`s3: save ${files} x 2 KiB`, s3Save, rawSave, "PutObject", "1.1x");
-    row(`s3: read ${files} x 2 KiB`, s3Read, rawRead, "GetObject", "1.1x");
-    const s3Big = await big("stowage-s3", s3rver.endpoint, "bench");
-    const rawBig = await big("raw-s3", s3rver.endpoint, "bench");
-    row(`s3: write ${bigMb} MiB stream`, s3Big.write, rawBig.write, "lib-storage Upload", "1.1x");
-    row(`s3: read ${bigMb} MiB stream`, s3Big.read, rawBig.read, "GetObject", "1.1x");
-    client.destroy();
-    console.log(`\nPeak RSS of the ${bigMb} MiB stream (child process, target < 100 MB):\n`);
-    console.log("| process | peak RSS |\n|---|---|");
-    for (const [label, result] of [
-      ["Stowage fs", fsBig],
-      ["plain fs", plainBig],
-      ["Stowage s3", s3Big],
-      ["raw client-s3 + lib-storage", rawBig],
-    ] as const) {
-      console.log(`| ${label} | ${result.maxRssMb.toFixed(0)} MB |`);
-    }
-  } finally {
-    await s3rver.stop();
+  if (!values["skip-s3"]) await s3Part(child);
+
+  console.log(`\nPeak RSS of the ${bigMb} MiB stream (child on plain node, target < 100 MB):\n`);
+  console.log("| process | peak RSS | above its baseline |\n|---|---|---|");
+  for (const [label, peak, base] of rss) {
+    const above = base ? `${(peak - base).toFixed(0)} MB` : "-";
+    console.log(`| ${label} | ${peak.toFixed(0)} MB | ${above} |`);
   }
   console.log(
-    `\nStorage overhead (${files} small files, concurrency ${concurrency}, ${bigMb} MiB stream; s3rver on loopback):\n`,
+    `\nStorage overhead (${files} small files, concurrency ${rounds.concurrency}, median of ${rounds.reps} rotated rounds after a warm-up; ${bigMb} MiB stream, median of ${bigReps}; s3rver on loopback):\n`,
   );
   console.log("| work | Stowage | peer | ratio | target |\n|---|---|---|---|---|");
   for (const cells of rows) console.log(`| ${cells.join(" | ")} |`);
 } finally {
   await rm(work, { recursive: true, force: true });
+}
+
+async function s3Part(child: string) {
+  const s3rver = await startS3rver(["bench"]);
+  const client = new S3Client({
+    endpoint: s3rver.endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+  try {
+    const s3Storage = (round: string) =>
+      createStorage({ driver: "s3", bucket: "bench", location: round, client });
+    // Both sides ask for If-None-Match: * (s3rver ignores it; AWS would enforce it).
+    const s3Save = await compare(
+      {
+        stowage: async (round) => {
+          const storage = s3Storage(round);
+          return (i) => storage.save(`f${i}.bin`, SMALL);
+        },
+        putObject: async (round) => (i) =>
+          client.send(
+            new PutObjectCommand({
+              Bucket: "bench",
+              Key: `${round}/f${i}.bin`,
+              Body: SMALL,
+              ContentType: "application/octet-stream",
+              IfNoneMatch: "*",
+            }),
+          ),
+      },
+      rounds,
+    );
+    row(`s3: save ${files} x 2 KiB`, s3Save.stowage, s3Save.putObject, "PutObject", "1.1x");
+    const last = (side: string) => `r${rounds.reps - 1}-${side}`;
+    const readStorage = s3Storage(last("stowage"));
+    const s3Read = await compare(
+      {
+        stowage: async () => (i) => readStorage.read(`f${i}.bin`),
+        getObject: async () => async (i) => {
+          const result = await client.send(
+            new GetObjectCommand({ Bucket: "bench", Key: `${last("putObject")}/f${i}.bin` }),
+          );
+          return Buffer.from(await result.Body!.transformToByteArray());
+        },
+      },
+      rounds,
+    );
+    row(`s3: read ${files} x 2 KiB`, s3Read.stowage, s3Read.getObject, "GetObject", "1.1x");
+
+    const endpoint = () => s3rver.endpoint;
+    const [rawBig, s3Big] = await bigPair(child, ["raw-s3", "stowage-s3"], endpoint, "bench");
+    const s3Base = await bigOnce(child, "baseline-s3", s3rver.endpoint, "bench");
+    row(`s3: write ${bigMb} MiB stream`, s3Big.write, rawBig.write, "lib-storage Upload", "1.1x");
+    row(`s3: read ${bigMb} MiB stream`, s3Big.read, rawBig.read, "GetObject", "1.1x");
+    rss.push(["node + client-s3 + lib-storage, no request", s3Base.maxRssMb, 0]);
+    rss.push(["Stowage s3", s3Big.maxRssMb, s3Base.maxRssMb]);
+    rss.push(["raw client-s3 + lib-storage", rawBig.maxRssMb, s3Base.maxRssMb]);
+  } finally {
+    client.destroy();
+    await s3rver.stop();
+  }
 }

@@ -12,6 +12,12 @@ import type {
 export type DriverWriteOptions = Omit<SaveOptions, "overwrite">;
 
 /**
+ * What a driver is asked to write: the bytes themselves when the caller handed
+ * `save` bytes or text (one write call, no stream plumbing), else a stream.
+ */
+export type DriverBody = Buffer | Readable;
+
+/**
  * A dumb backend. It sees only names the policy layer validated, returns
  * `null`/`false` for a real not-found, and throws anything else unchanged
  * (the policy layer wraps it). One file per driver under `drivers/`.
@@ -25,7 +31,7 @@ export interface StorageDriver {
    */
   put(
     key: string,
-    body: Readable,
+    body: DriverBody,
     options: DriverWriteOptions & { ifNoneMatch?: boolean },
   ): Promise<void>;
   /**
@@ -35,12 +41,23 @@ export interface StorageDriver {
    */
   createFirstFree?(
     candidates: Iterator<string>,
-    body: Readable,
+    body: DriverBody,
     options: DriverWriteOptions,
   ): Promise<string>;
+  /**
+   * Whether `put` and `createFirstFree` take a `Buffer` body for content the
+   * caller handed over in memory. Drivers without it always get a stream, so
+   * drivers written before this option keep working.
+   */
+  readonly acceptsBytes?: boolean;
   /** Whether `put` with `ifNoneMatch` is enforced by the backend. */
   readonly conditionalPut: boolean;
   get(key: string, options: { range?: ByteRange; signal?: AbortSignal }): Promise<Readable | null>;
+  /**
+   * The whole object in one call, `null` when absent. Absent: the policy
+   * layer collects `get`'s stream.
+   */
+  read?(key: string): Promise<Buffer | null>;
   head(key: string): Promise<StorageStat | null>;
   delete(key: string): Promise<void>;
   list(prefix: string): AsyncIterable<ListEntry>;
@@ -56,6 +73,20 @@ export interface StorageDriver {
 /** Whether `content` can be turned into a fresh stream again (for a retried upload). */
 export function isReplayable(content: StorageContent): content is Uint8Array | string {
   return typeof content === "string" || content instanceof Uint8Array;
+}
+
+/** Bytes and text as one Buffer (no copy of a Uint8Array), streams as a Node stream. */
+export function toBody(content: StorageContent): DriverBody {
+  if (typeof content === "string") return Buffer.from(content, "utf8");
+  if (content instanceof Uint8Array) {
+    return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  }
+  return toReadable(content);
+}
+
+/** A driver body as a stream, for drivers whose SDK only takes streams. */
+export function bodyStream(body: DriverBody): Readable {
+  return Buffer.isBuffer(body) ? Readable.from([body]) : body;
 }
 
 /** Any accepted content as a Node stream, without buffering streams. */

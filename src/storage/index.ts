@@ -5,7 +5,13 @@ export {
   namedMediaUrl,
   type StorageConfigInput,
 } from "./create.js";
-export { type DriverWriteOptions, type StorageDriver, toReadable } from "./driver.js";
+export {
+  bodyStream,
+  type DriverBody,
+  type DriverWriteOptions,
+  type StorageDriver,
+  toReadable,
+} from "./driver.js";
 export { type AzureOptions, azureDriver } from "./drivers/azure.js";
 export { type FsOptions, fsDriver } from "./drivers/fs.js";
 export { type GcsOptions, gcsDriver } from "./drivers/gcs.js";

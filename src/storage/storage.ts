@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { lookup } from "mrmime";
 import { StowageError } from "../errors.js";
-import { isReplayable, type StorageDriver, toReadable } from "./driver.js";
+import { type DriverBody, isReplayable, type StorageDriver, toBody, toReadable } from "./driver.js";
 import {
   InvalidRangeError,
   NameConflictError,
@@ -73,18 +73,19 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     saveOptions.signal?.throwIfAborted();
     const { overwrite, ...rest } = saveOptions;
     const writeOptions = { ...rest, contentType: rest.contentType ?? lookup(target) };
+    // Bytes in hand go down as one Buffer to drivers that can write it in one call.
+    const makeBody = (): DriverBody =>
+      driver.acceptsBytes ? toBody(content) : toReadable(content);
     try {
       if (overwrite) {
-        await driver.put(target, toReadable(content), writeOptions);
+        await driver.put(target, makeBody(), writeOptions);
         return target;
       }
       const candidates = checkedCandidates(target);
       if (driver.createFirstFree) {
-        return checkName(
-          await driver.createFirstFree(candidates, toReadable(content), writeOptions),
-        );
+        return checkName(await driver.createFirstFree(candidates, makeBody(), writeOptions));
       }
-      let body: Readable = toReadable(content);
+      let body = makeBody();
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         // With bytes in hand and a server that enforces If-None-Match, a taken name only costs a
         // retry, so skip the HEAD; a stream is looked before it leaps, as it cannot be re-sent.
@@ -99,7 +100,7 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
           if (!(error instanceof NameTakenError)) throw error;
           // A stream already went to the lost name and cannot be sent again.
           if (!isReplayable(content)) throw new NameConflictError(target, { cause: error });
-          body = toReadable(content);
+          body = makeBody();
         }
       }
       throw new NameConflictError(target);
@@ -156,9 +157,20 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     open,
     stat,
     async read(name) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await open(name)) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      if (!driver.read) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of await open(name)) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      }
+      checkName(name);
+      let found: Buffer | null;
+      try {
+        found = await driver.read(name);
+      } catch (error) {
+        return fail("read", name, error);
+      }
+      if (found === null) throw new StorageNotFoundError(name);
+      return found;
     },
     async delete(name) {
       checkName(name);

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type * as Azure from "@azure/storage-blob";
 import { ConfigError, importOptional } from "../../errors.js";
-import { dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import { bodyStream, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import type { ListEntry, StorageStat } from "../types.js";
 
@@ -77,6 +77,7 @@ export function azureDriver(options: AzureOptions): StorageDriver {
   return {
     kind: "azure",
     conditionalPut: true,
+    acceptsBytes: true,
 
     async put(name, body, writeOptions) {
       const { client } = await blob(name);
@@ -91,7 +92,10 @@ export function azureDriver(options: AzureOptions): StorageDriver {
         abortSignal: writeOptions.signal,
       };
       try {
-        const { head, rest } = await readHead(body, blockSize);
+        const { head, rest } =
+          Buffer.isBuffer(body) && body.length <= blockSize
+            ? { head: body, rest: null }
+            : await readHead(bodyStream(body), blockSize);
         // Small bodies in one Put Blob: atomic, and one request instead of two.
         if (rest === null) await client.upload(head, head.length, uploadOptions);
         else await client.uploadStream(rest, blockSize, options.maxConcurrency ?? 4, uploadOptions);

@@ -1,15 +1,13 @@
-import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { lookup } from "mrmime";
 import { ConfigError, PathTraversalError } from "../../errors.js";
-import { dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import { type DriverBody, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import { signQuery } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { isMissing, readRegularFile, removeQuietly, TEMP_PATTERN, tempWriter } from "./fs-files.js";
 
 export interface FsOptions {
   /** Folder the storage's files live in (absolute, or relative to the working directory). */
@@ -24,15 +22,13 @@ export interface FsOptions {
   dirMode?: number;
 }
 
-// Temp files sit beside their target so the final rename/link never crosses a filesystem.
-const TEMP_PATTERN = /^\.stowage-[0-9a-f]{16}\.tmp$/;
-
 /** Local disk: atomic writes (temp file + rename) and exclusive create (hard link). */
 export function fsDriver(options: FsOptions): StorageDriver {
   const root = path.resolve(options.root);
   const baseUrl = options.baseUrl ?? "/media/";
   const fileMode = options.fileMode ?? 0o644;
   const dirMode = options.dirMode ?? 0o755;
+  const writer = tempWriter(fileMode, dirMode);
   let realRoot: Promise<string> | undefined;
 
   const toPath = (key: string): string => {
@@ -42,8 +38,8 @@ export function fsDriver(options: FsOptions): StorageDriver {
     return full;
   };
 
-  /** Resolves symlinks and refuses anything that ends up outside the root. */
-  const realFile = async (key: string): Promise<string | null> => {
+  /** Resolves symlinks; `null` when the path is missing or ends up outside the root. */
+  const insideRoot = async (key: string): Promise<string | null> => {
     try {
       const real = await fsp.realpath(toPath(key));
       // The root's own real path cannot change under a running app; resolve it once.
@@ -53,42 +49,45 @@ export function fsDriver(options: FsOptions): StorageDriver {
         throw error;
       });
       const resolvedRoot = await realRoot;
-      if (!real.startsWith(resolvedRoot + path.sep)) return null;
-      const info = await fsp.stat(real);
-      return info.isFile() ? real : null;
+      return real.startsWith(resolvedRoot + path.sep) ? real : null;
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
     }
   };
 
-  const writeTemp = async (key: string, body: Readable, signal?: AbortSignal): Promise<string> => {
-    const dir = path.dirname(toPath(key));
-    await fsp.mkdir(dir, { recursive: true, mode: dirMode });
-    const temp = path.join(dir, `.stowage-${randomBytes(8).toString("hex")}.tmp`);
+  /** A regular file inside the root, symlinks resolved, and its stats; `null` for anything else. */
+  const regularFile = async (key: string) => {
+    const real = await insideRoot(key);
+    if (real === null) return null;
     try {
-      await pipeline(body, createWriteStream(temp, { flags: "wx", mode: fileMode }), { signal });
-      // The umask may have narrowed the mode; the configured one is what the user asked for.
-      await fsp.chmod(temp, fileMode);
-      return temp;
+      const info = await fsp.stat(real);
+      return info.isFile() ? { real, info } : null;
     } catch (error) {
-      await fsp.rm(temp, { force: true });
+      if (isMissing(error)) return null;
       throw error;
     }
   };
 
+  const writeTemp = (key: string, body: DriverBody, signal?: AbortSignal): Promise<string> =>
+    writer.writeTemp(path.dirname(toPath(key)), body, signal);
+
   return {
     kind: "fs",
     conditionalPut: true,
+    acceptsBytes: true,
 
     async put(key, body, writeOptions) {
       const temp = await writeTemp(key, body, writeOptions.signal);
       try {
         if (writeOptions.ifNoneMatch) await linkOrTaken(temp, toPath(key));
-        else await fsp.rename(temp, toPath(key));
-      } finally {
-        await fsp.rm(temp, { force: true });
+        else return await fsp.rename(temp, toPath(key));
+      } catch (error) {
+        await removeQuietly(temp);
+        throw error;
       }
+      // Linked under its final name: the temp name is only a second link to drop.
+      await removeQuietly(temp);
     },
 
     async createFirstFree(candidates, body, writeOptions) {
@@ -102,21 +101,26 @@ export function fsDriver(options: FsOptions): StorageDriver {
         }
         return candidate;
       } finally {
-        await fsp.rm(temp, { force: true });
+        await removeQuietly(temp);
       }
     },
 
     async get(key, getOptions) {
-      const file = await realFile(key);
+      const file = await regularFile(key);
       if (file === null) return null;
       const { start, end } = getOptions.range ?? { start: 0 };
-      return createReadStream(file, { start, end, signal: getOptions.signal });
+      return createReadStream(file.real, { start, end, signal: getOptions.signal });
+    },
+
+    async read(key) {
+      const real = await insideRoot(key);
+      return real === null ? null : readRegularFile(real);
     },
 
     async head(key): Promise<StorageStat | null> {
-      const file = await realFile(key);
+      const file = await regularFile(key);
       if (file === null) return null;
-      const info = await fsp.stat(file);
+      const { info } = file;
       return {
         name: key,
         size: info.size,
@@ -167,7 +171,7 @@ export function fsDriver(options: FsOptions): StorageDriver {
     target: string,
     throwWhenTaken = true,
   ): Promise<boolean> {
-    await fsp.mkdir(path.dirname(target), { recursive: true, mode: dirMode });
+    // No mkdir: every candidate shares its folder with the temp file, which exists.
     try {
       await fsp.link(temp, target);
       return true;
@@ -177,11 +181,6 @@ export function fsDriver(options: FsOptions): StorageDriver {
       return false;
     }
   }
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOENT" || code === "ENOTDIR";
 }
 
 /** Every file under `root` whose key starts with `prefix`, in key order; symlinks are skipped. */

@@ -1,7 +1,7 @@
 import { pipeline } from "node:stream/promises";
 import type * as Gcs from "@google-cloud/storage";
 import { importOptional } from "../../errors.js";
-import { dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import { bodyStream, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import type { ListEntry, StorageStat } from "../types.js";
 
@@ -56,6 +56,7 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
   return {
     kind: "gcs",
     conditionalPut: true,
+    acceptsBytes: true,
 
     async put(name, body, writeOptions) {
       const target = await file(name);
@@ -72,7 +73,7 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
         preconditionOpts: writeOptions.ifNoneMatch ? { ifGenerationMatch: 0 } : undefined,
       });
       try {
-        await pipeline(body, writable, { signal: writeOptions.signal });
+        await pipeline(bodyStream(body), writable, { signal: writeOptions.signal });
       } catch (error) {
         if (writeOptions.ifNoneMatch && code(error) === 412)
           throw new NameTakenError(name, { cause: error });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { ConfigError } from "../../errors.js";
 import {
+  type DriverBody,
   type DriverWriteOptions,
   dispositionHeader,
   encodeName,
@@ -30,7 +31,9 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
   const baseUrl = options.baseUrl ?? "/media/";
   const objects = new Map<string, Entry>();
 
-  const collect = async (body: Readable, signal?: AbortSignal): Promise<Entry["data"]> => {
+  const collect = async (body: DriverBody, signal?: AbortSignal): Promise<Entry["data"]> => {
+    // A copy: the caller may reuse its buffer after save() returns.
+    if (Buffer.isBuffer(body)) return Buffer.from(body);
     const chunks: Buffer[] = [];
     for await (const chunk of body) {
       signal?.throwIfAborted();
@@ -47,6 +50,7 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
   return {
     kind: "memory",
     conditionalPut: true,
+    acceptsBytes: true,
 
     async put(key, body, writeOptions) {
       const data = await collect(body, writeOptions.signal);
@@ -68,6 +72,12 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
       if (!found) return null;
       const { start, end } = getOptions.range ?? { start: 0 };
       return Readable.from([found.data.subarray(start, end === undefined ? undefined : end + 1)]);
+    },
+
+    async read(key) {
+      const found = objects.get(key);
+      // A copy, so a caller writing into the result cannot change the stored object.
+      return found ? Buffer.from(found.data) : null;
     },
 
     async head(key): Promise<StorageStat | null> {

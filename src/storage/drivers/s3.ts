@@ -86,9 +86,37 @@ export function s3Driver(options: S3Options): StorageDriver {
   return {
     kind: "s3",
     conditionalPut: conditional,
+    acceptsBytes: true,
 
     async put(name, body, writeOptions) {
-      const { client } = await load();
+      const { sdk, client } = await load();
+      const params = {
+        Bucket: options.bucket,
+        Key: toKey(name),
+        ContentType: writeOptions.contentType,
+        CacheControl: writeOptions.cacheControl ?? options.cacheControl,
+        ContentDisposition: writeOptions.contentDisposition,
+        Metadata: writeOptions.metadata,
+        ACL: options.acl as S3.ObjectCannedACL | undefined,
+        IfNoneMatch: writeOptions.ifNoneMatch && conditional ? "*" : undefined,
+      };
+      const taken = (error: unknown) =>
+        writeOptions.ifNoneMatch && isTaken(error)
+          ? new NameTakenError(name, { cause: error })
+          : error;
+      if (Buffer.isBuffer(body)) {
+        // Bytes in hand: one PutObject (atomic on S3), not lib-storage's part machinery.
+        try {
+          await client.send(
+            new sdk.PutObjectCommand({ ...params, Body: body, ContentLength: body.length }),
+            { abortSignal: writeOptions.signal },
+          );
+          return;
+        } catch (error) {
+          throw taken(error);
+        }
+      }
+      // A stream of unknown length: lib-storage sends one PutObject or a multipart upload.
       const { Upload } = await importOptional<typeof import("@aws-sdk/lib-storage")>(
         "@aws-sdk/lib-storage",
         FEATURE,
@@ -98,17 +126,7 @@ export function s3Driver(options: S3Options): StorageDriver {
         queueSize: options.queueSize ?? 4,
         partSize: options.partSize ?? 5 * 1024 * 1024,
         leavePartsOnError: false,
-        params: {
-          Bucket: options.bucket,
-          Key: toKey(name),
-          Body: body,
-          ContentType: writeOptions.contentType,
-          CacheControl: writeOptions.cacheControl ?? options.cacheControl,
-          ContentDisposition: writeOptions.contentDisposition,
-          Metadata: writeOptions.metadata,
-          ACL: options.acl as S3.ObjectCannedACL | undefined,
-          IfNoneMatch: writeOptions.ifNoneMatch && conditional ? "*" : undefined,
-        },
+        params: { ...params, Body: body },
       });
       const abort = () => void upload.abort();
       writeOptions.signal?.addEventListener("abort", abort, { once: true });
@@ -118,9 +136,7 @@ export function s3Driver(options: S3Options): StorageDriver {
         await Promise.race([upload.done(), bodyFailed]);
       } catch (error) {
         await upload.abort().catch(() => undefined);
-        if (writeOptions.ifNoneMatch && isTaken(error))
-          throw new NameTakenError(name, { cause: error });
-        throw error;
+        throw taken(error);
       } finally {
         writeOptions.signal?.removeEventListener("abort", abort);
       }
@@ -159,6 +175,20 @@ export function s3Driver(options: S3Options): StorageDriver {
         if ((error as { name?: string }).name === "InvalidRange") {
           return sliceBytes(0, -1).end();
         }
+        throw error;
+      }
+    },
+
+    async read(name) {
+      const { sdk, client } = await load();
+      try {
+        const result = await client.send(
+          new sdk.GetObjectCommand({ Bucket: options.bucket, Key: toKey(name) }),
+        );
+        const bytes = await result.Body!.transformToByteArray();
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      } catch (error) {
+        if (isNotFound(error)) return null;
         throw error;
       }
     },

@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream, constants as fsConstants } from "node:fs";
+import * as fsp from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { DriverBody } from "../driver.js";
+
+/** Temp files sit beside their target so the final rename/link never crosses a filesystem. */
+export const TEMP_PATTERN = /^\.stowage-[0-9a-f]{16}\.tmp$/;
+/** Folders remembered as existing; past this the memory is dropped and rebuilt. */
+const MAX_KNOWN_DIRS = 10_000;
+
+export interface TempWriter {
+  /**
+   * Writes `body` to a fresh temp file in `dir` (made when missing) with the
+   * configured mode and returns its path. On failure nothing is left behind.
+   */
+  writeTemp(dir: string, body: DriverBody, signal?: AbortSignal): Promise<string>;
+}
+
+/**
+ * The write half of the fs driver. Folders it made are remembered, so a save
+ * into a known folder costs no mkdir; the umask is learned from the first file
+ * (a later `process.umask()` change is not seen), so chmod runs only when it
+ * narrows the configured mode.
+ */
+export function tempWriter(fileMode: number, dirMode: number): TempWriter {
+  const knownDirs = new Set<string>();
+  /** Whether the umask takes bits away from `fileMode`; unknown until the first file. */
+  let umaskNarrows: boolean | undefined;
+
+  const ensureDir = async (dir: string) => {
+    if (knownDirs.has(dir)) return;
+    await fsp.mkdir(dir, { recursive: true, mode: dirMode });
+    if (knownDirs.size >= MAX_KNOWN_DIRS) knownDirs.clear();
+    knownDirs.add(dir);
+  };
+
+  const writeOnce = async (temp: string, body: DriverBody, signal?: AbortSignal) => {
+    // "wx": a temp name that somehow exists is never written through.
+    if (Buffer.isBuffer(body))
+      await fsp.writeFile(temp, body, { flag: "wx", mode: fileMode, signal });
+    else await pipeline(body, createWriteStream(temp, { flags: "wx", mode: fileMode }), { signal });
+    umaskNarrows ??= ((await fsp.stat(temp)).mode & 0o7777) !== fileMode;
+    if (umaskNarrows) await fsp.chmod(temp, fileMode);
+  };
+
+  return {
+    async writeTemp(dir, body, signal) {
+      await ensureDir(dir);
+      const temp = path.join(dir, `.stowage-${randomBytes(8).toString("hex")}.tmp`);
+      try {
+        try {
+          await writeOnce(temp, body, signal);
+        } catch (error) {
+          // A remembered folder was removed behind our back: make it again, once.
+          // Only bytes can be written again; a stream is already spent.
+          if (!isMissing(error) || !knownDirs.has(dir) || !Buffer.isBuffer(body)) throw error;
+          knownDirs.delete(dir);
+          await ensureDir(dir);
+          await writeOnce(temp, body, signal);
+        }
+        return temp;
+      } catch (error) {
+        await removeQuietly(temp);
+        throw error;
+      }
+    },
+  };
+}
+
+/** Unlinks `file`; a file that is already gone is fine. */
+export async function removeQuietly(file: string): Promise<void> {
+  try {
+    await fsp.unlink(file);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+}
+
+/**
+ * The whole of `file` in one buffer, or `null` when it is not a regular file.
+ * Opened non-blocking so a FIFO planted in the root cannot hang the read.
+ */
+export async function readRegularFile(file: string): Promise<Buffer | null> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (isMissing(error) || code === "EISDIR") return null;
+    throw error;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return null;
+    const buffer = Buffer.allocUnsafe(info.size);
+    let filled = 0;
+    while (filled < info.size) {
+      const { bytesRead } = await handle.read(buffer, filled, info.size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    // Saves replace files whole (rename/link), so a shorter read only means a truncation by hand.
+    return filled === info.size ? buffer : buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
