@@ -171,24 +171,50 @@ async function startNginxServer(root: string): Promise<Server> {
   return { name: "nginx (1 worker)", port, pid: nginx.process.pid!, stop: nginx.stop };
 }
 
+/** A process and its descendants (gunicorn's worker). */
+function processTree(pid: number): number[] {
+  const all = [pid];
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    for (const child of children.split(/\s+/)) if (child) all.push(...processTree(Number(child)));
+  } catch {
+    // The process is gone.
+  }
+  return all;
+}
+
 /** Peak RSS (VmHWM) of a process and its descendants, in MiB. */
 function peakRss(pid: number): number {
   let kib = 0;
-  const visit = (id: number) => {
+  for (const id of processTree(pid)) {
     try {
-      const status = readFileSync(`/proc/${id}/status`, "utf8");
-      kib += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      for (const task of readFileSync(`/proc/${id}/task/${id}/children`, "utf8")
-        .trim()
-        .split(/\s+/)) {
-        if (task) visit(Number(task));
-      }
+      kib += Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${id}/status`, "utf8"))?.[1] ?? 0);
     } catch {
       // The process is gone.
     }
-  };
-  visit(pid);
+  }
   return kib / 1024;
+}
+
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+
+/**
+ * CPU time (user + system) of a process tree, in microseconds. Divided by the
+ * requests served it gives a cost per request that, unlike requests/s, holds
+ * up on a machine other work is loading.
+ */
+function cpuMicros(pid: number): number {
+  let ticks = 0;
+  for (const id of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${id}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process is gone.
+    }
+  }
+  return (ticks * 1e6) / CLOCK_TICKS;
 }
 
 interface Probe {
@@ -224,9 +250,12 @@ interface Load {
   rps: number;
   p99: string;
   errors: boolean;
+  /** Server CPU per request, in microseconds. */
+  cpu: number;
 }
 
-async function wrk(port: number, target: string, seconds: number): Promise<Load> {
+async function wrk(port: number, target: string, seconds: number, pid: number): Promise<Load> {
+  const cpuBefore = cpuMicros(pid);
   const { stdout } = await run(
     "wrk",
     [
@@ -242,9 +271,16 @@ async function wrk(port: number, target: string, seconds: number): Promise<Load>
       maxBuffer: 1 << 20,
     },
   );
+  const cpu = cpuMicros(pid) - cpuBefore;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
   const p99 = /\s99%\s+(\S+)/.exec(stdout)?.[1] ?? "?";
-  return { rps, p99, errors: /Non-2xx|Socket errors/.test(stdout) };
+  return {
+    rps,
+    p99,
+    errors: /Non-2xx|Socket errors/.test(stdout),
+    cpu: requests ? cpu / requests : 0,
+  };
 }
 
 interface Row {
@@ -306,8 +342,8 @@ async function main(): Promise<void> {
       const row: Row = { name: server.name };
       try {
         if (key === "constant") {
-          await wrk(server.port, "/", 1);
-          row.css = await wrk(server.port, "/", duration);
+          await wrk(server.port, "/", 1, server.pid);
+          row.css = await wrk(server.port, "/", duration, server.pid);
           row.note = "bare node:http answering a constant (reference)";
         } else {
           row.cssProbe = await probe(server.port, `/static/${HASHED_CSS}`);
@@ -315,9 +351,9 @@ async function main(): Promise<void> {
           if (row.cssProbe.status !== 200 || font.status !== 200) {
             throw new Error(`${server.name} answered ${row.cssProbe.status}/${font.status}`);
           }
-          await wrk(server.port, `/static/${HASHED_CSS}`, 1);
-          row.css = await wrk(server.port, `/static/${HASHED_CSS}`, duration);
-          row.font = await wrk(server.port, `/static/${FONT}`, duration);
+          await wrk(server.port, `/static/${HASHED_CSS}`, 1, server.pid);
+          row.css = await wrk(server.port, `/static/${HASHED_CSS}`, duration, server.pid);
+          row.font = await wrk(server.port, `/static/${FONT}`, duration, server.pid);
         }
         row.rss = peakRss(server.pid);
       } finally {
@@ -342,12 +378,12 @@ function printTable(rows: Row[]): void {
   const lines = [
     `wrk -t1 -c${connections} -d${duration}s, Accept-Encoding: br, gzip, loopback, ${new Date().toISOString()}`,
     "",
-    "| server | CSS enc | CSS req/s | CSS p99 | font req/s | font p99 | peak RSS MiB | CSS vs sirv | font vs sirv | note |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| server | CSS enc | CSS req/s | CSS p99 | CSS CPU µs/req | font req/s | font p99 | font CPU µs/req | peak RSS MiB | CSS vs sirv | font vs sirv | note |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.name} | ${row.cssProbe?.encoding ?? "-"} | ${row.css?.rps.toFixed(0) ?? "-"} | ${row.css?.p99 ?? "-"} | ${row.font?.rps.toFixed(0) ?? "-"} | ${row.font?.p99 ?? "-"} | ${row.rss?.toFixed(0) ?? "-"} | ${ratio(row.css?.rps, sirv?.css?.rps)} | ${ratio(row.font?.rps, sirv?.font?.rps)} | ${[row.note, row.css?.errors || row.font?.errors ? "wrk saw errors" : ""].filter(Boolean).join("; ")} |`,
+      `| ${row.name} | ${row.cssProbe?.encoding ?? "-"} | ${row.css?.rps.toFixed(0) ?? "-"} | ${row.css?.p99 ?? "-"} | ${row.css?.cpu.toFixed(0) ?? "-"} | ${row.font?.rps.toFixed(0) ?? "-"} | ${row.font?.p99 ?? "-"} | ${row.font?.cpu.toFixed(0) ?? "-"} | ${row.rss?.toFixed(0) ?? "-"} | ${ratio(row.css?.rps, sirv?.css?.rps)} | ${ratio(row.font?.rps, sirv?.font?.rps)} | ${[row.note, row.css?.errors || row.font?.errors ? "wrk saw errors" : ""].filter(Boolean).join("; ")} |`,
     );
   }
   const node = byName("stowage-node");
