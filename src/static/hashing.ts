@@ -36,6 +36,12 @@ export interface HashInput {
   files: ReadonlyMap<string, Uint8Array>;
   /** static.url, e.g. "/static/" or "https://cdn.example.com/static/"; absolute references under it are rewritten. */
   staticUrl: string;
+  /**
+   * Files already named by their content, such as a Vite build's output:
+   * they keep their names, are not scanned, and references to them are left
+   * as written (hashing them again would break the bundler's own links).
+   */
+  immutable?: ReadonlySet<string>;
 }
 
 export interface HashedFile {
@@ -137,7 +143,9 @@ export function hashFiles(input: HashInput): Map<string, HashedFile> {
   const sources: Source[] = [];
   const sourceIndex = new Map<string, number>();
 
+  const immutable = input.immutable ?? new Set<string>();
   for (const path of paths) {
+    if (immutable.has(path)) continue;
     const kind = scannerFor(path);
     if (kind === null) continue;
     const bytes = files.get(path)!;
@@ -156,7 +164,8 @@ export function hashFiles(input: HashInput): Map<string, HashedFile> {
     // Not a source: its name depends on its bytes alone.
     const content = files.get(path)!;
     const hash = digest([content]);
-    const file = { path, hashedPath: hashedName(path, hash), hash, content, rewritten: false };
+    const hashedPath = immutable.has(path) ? path : hashedName(path, hash);
+    const file = { path, hashedPath, hash, content, rewritten: false };
     result.set(path, file);
     return file;
   };
@@ -167,8 +176,10 @@ export function hashFiles(input: HashInput): Map<string, HashedFile> {
   for (const component of stronglyConnectedComponents(edges)) {
     const members = component.map((index) => sources[index]);
     const cyclic = members.length > 1 || edges[component[0]].includes(component[0]);
-    if (cyclic) hashCycle(members, result, finished);
-    else hashSingle(members[0], result, finished);
+    // `null`: leave a reference to an immutable file as written.
+    const hashOf = (target: string) => (immutable.has(target) ? null : finished(target).hash);
+    if (cyclic) hashCycle(members, result, hashOf);
+    else hashSingle(members[0], result, hashOf);
   }
   for (const path of paths) finished(path);
   return result;
@@ -192,12 +203,9 @@ function rewrite(source: Source, hashFor: (target: string) => string | null): st
 function hashSingle(
   source: Source,
   result: Map<string, HashedFile>,
-  finished: (path: string) => HashedFile,
+  hashOf: (path: string) => string | null,
 ): void {
-  const content = Buffer.from(
-    rewrite(source, (target) => finished(target).hash),
-    "latin1",
-  );
+  const content = Buffer.from(rewrite(source, hashOf), "latin1");
   const hash = digest([content]);
   result.set(source.path, {
     path: source.path,
@@ -218,10 +226,10 @@ function hashSingle(
 function hashCycle(
   members: Source[],
   result: Map<string, HashedFile>,
-  finished: (path: string) => HashedFile,
+  hashOf: (path: string) => string | null,
 ): void {
   const inside = new Set(members.map((member) => member.path));
-  const outsideHash = (target: string) => (inside.has(target) ? null : finished(target).hash);
+  const outsideHash = (target: string) => (inside.has(target) ? null : hashOf(target));
   const ordered = [...members].sort((a, b) => (a.path < b.path ? -1 : 1));
   const chunks: Uint8Array[] = [];
   for (const member of ordered) {
@@ -231,7 +239,7 @@ function hashCycle(
   const hash = digest(chunks);
   for (const member of ordered) {
     const content = Buffer.from(
-      rewrite(member, (target) => (inside.has(target) ? hash : finished(target).hash)),
+      rewrite(member, (target) => (inside.has(target) ? hash : hashOf(target))),
       "latin1",
     );
     result.set(member.path, {

@@ -210,4 +210,37 @@ describe("collect", () => {
     });
     expect(await listTree(config.root)).toEqual([]);
   });
+
+  it("keeps a Vite build's names, maps them to themselves, and copies its manifest", async () => {
+    const config = await site({
+      "static/dist/.vite/manifest.json": JSON.stringify({
+        "src/main.ts": {
+          file: "assets/main-4f1a2b3c.js",
+          isEntry: true,
+          css: ["assets/main-9d8e7f6a.css"],
+          imports: ["_chunk-1a2b3c4d.js"],
+        },
+        "_chunk-1a2b3c4d.js": { file: "assets/chunk-1a2b3c4d.js" },
+      }),
+      "static/dist/assets/main-4f1a2b3c.js": `import "./chunk-1a2b3c4d.js";\nconsole.log(1);\n`,
+      "static/dist/assets/chunk-1a2b3c4d.js": "export const x = 1;\n",
+      "static/dist/assets/main-9d8e7f6a.css": "body { background: url(../../img/logo.png) }\n",
+      "static/css/uses-vite.css": "@import url(../dist/assets/main-9d8e7f6a.css);\n",
+    });
+    await collect({ static: config, workers: 1 });
+    const manifest = readManifestSync(config.root)!;
+    expect(manifest.paths["dist/assets/main-4f1a2b3c.js"]).toBe("dist/assets/main-4f1a2b3c.js");
+    expect(manifest.paths["dist/assets/main-9d8e7f6a.css"]).toBe("dist/assets/main-9d8e7f6a.css");
+    expect(manifest.integrity?.["dist/assets/main-4f1a2b3c.js"]).toMatch(/^sha384-/);
+    const main = await readFile(path.join(config.root, "dist/assets/main-4f1a2b3c.js"), "utf8");
+    expect(main).toContain(`import "./chunk-1a2b3c4d.js"`);
+    const usesVite = await readFile(
+      path.join(config.root, manifest.paths["css/uses-vite.css"]),
+      "utf8",
+    );
+    expect(usesVite).toContain("url(../dist/assets/main-9d8e7f6a.css)");
+    const tree = await listTree(config.root);
+    expect(tree).toContain("dist/.vite/manifest.json");
+    expect(tree.filter((name) => /main-4f1a2b3c\.[0-9a-f]{12}\.js$/.test(name))).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import { createCompressor, shouldCompress } from "../compress/index.js";
 import { createFinder, type Duplicate, type FoundFile, UnreadableFileError } from "../finders.js";
 import { hashFiles } from "../hashing.js";
 import { buildManifest, MANIFEST_NAME, type Manifest, writeManifest } from "../manifest.js";
+import { findViteBuilds } from "../vite.js";
 import { forgetDirs, linkAtomic, removeIfPresent, writeAtomic } from "./files.js";
 import { checkLayout } from "./layout.js";
 import { mapLimit } from "./limit.js";
@@ -250,9 +251,21 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   });
 
   progress("hash", 0, 1);
-  const hashedFiles = config.hash ? hashFiles({ files: contents, staticUrl: config.url }) : null;
+  const viteBuilds = await findViteBuilds(listing.files);
+  const immutable = new Set(viteBuilds.flatMap((build) => build.files));
+  const hashedFiles = config.hash
+    ? hashFiles({ files: contents, staticUrl: config.url, immutable })
+    : null;
   progress("hash", 1, 1);
   const outputs = planOutputs(listing.files, contents, hashedFiles, Boolean(options.link));
+  for (const build of viteBuilds) {
+    outputs.push({
+      path: build.manifestPath,
+      content: build.manifest,
+      sha: sha256(build.manifest),
+      hashed: false,
+    });
+  }
 
   // Decide what must be written and which contents still need compressing.
   const toWrite: Output[] = [];
