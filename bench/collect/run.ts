@@ -20,7 +20,7 @@ import { median, renderTable, type ToolResult } from "./table.js";
 
 const USAGE = `Usage: npm run bench -- collect [options]
   --runs N          cold + warm runs per tool; the table shows medians (default 1)
-  --quick           a small corpus (about 300 files) to check the wiring quickly
+  --quick           a small corpus (about 250 files) to check the wiring quickly
   --skip-django     reuse the Django timings saved by the last run with Django
                     (bench/.work/django-times.json); not for published numbers
   --skip-stowage    measure Django only (e.g. while the collect is being built)`;
@@ -38,16 +38,23 @@ interface SavedDjango {
   at: string;
 }
 
+const FLAGS = {
+  runs: { type: "string", default: "1" },
+  quick: { type: "boolean", default: false },
+  "skip-django": { type: "boolean", default: false },
+  "skip-stowage": { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+} as const;
+
 function parseFlags() {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: "string", default: "1" },
-      quick: { type: "boolean", default: false },
-      "skip-django": { type: "boolean", default: false },
-      "skip-stowage": { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>;
+  try {
+    parsed = parseArgs({ options: FLAGS });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const { values } = parsed;
   const runs = Number(values.runs);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
