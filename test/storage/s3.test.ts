@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createStorage } from "../../src/storage/index.js";
 import { storageConformance } from "./conformance.js";
 import { type Service, startS3rver } from "./services/start.js";
@@ -86,6 +86,55 @@ describe("s3 storage", () => {
     const name = await storage.save("big.bin", body);
     expect((await storage.stat(name))?.size).toBe(12 * 1024 * 1024);
     await clearPrefix("big");
+  });
+
+  it("saves bytes with one PutObject asking If-None-Match and reads them with one GetObject", async () => {
+    const storage = createStorage({ driver: "s3", bucket: BUCKET, location: "one", client });
+    const send = vi.spyOn(client, "send");
+    try {
+      const name = await storage.save("a.bin", new Uint8Array([1, 2, 3]), {
+        metadata: { original: "a.bin" },
+      });
+      const sent = send.mock.calls.map(([command]) => command);
+      expect(sent.map((command) => command.constructor.name)).toEqual(["PutObjectCommand"]);
+      expect(sent[0].input).toMatchObject({ Key: "one/a.bin", IfNoneMatch: "*", ContentLength: 3 });
+      send.mockClear();
+      expect([...(await storage.read(name))]).toEqual([1, 2, 3]);
+      expect(send.mock.calls.map(([command]) => command.constructor.name)).toEqual([
+        "GetObjectCommand",
+      ]);
+      expect((await storage.stat(name))?.metadata).toMatchObject({ original: "a.bin" });
+    } finally {
+      send.mockRestore();
+      await clearPrefix("one");
+    }
+  });
+
+  it("looks before it leaps, then writes bytes once, when the server does not enforce If-None-Match", async () => {
+    const storage = createStorage({
+      driver: "s3",
+      bucket: BUCKET,
+      location: "look",
+      client,
+      conditionalPut: false,
+    });
+    await storage.save("a.txt", "first");
+    const send = vi.spyOn(client, "send");
+    try {
+      const second = await storage.save("a.txt", "second");
+      expect(second).toMatch(/^a_[A-Za-z0-9]{7}\.txt$/);
+      const sent = send.mock.calls.map(([command]) => command);
+      expect(sent.map((command) => command.constructor.name)).toEqual([
+        "HeadObjectCommand",
+        "HeadObjectCommand",
+        "PutObjectCommand",
+      ]);
+      expect(sent[2].input).toMatchObject({ IfNoneMatch: undefined });
+      expect((await storage.read("a.txt")).toString()).toBe("first");
+    } finally {
+      send.mockRestore();
+      await clearPrefix("look");
+    }
   });
 
   it("uses a custom domain for public URLs and sets the disposition on signed ones", async () => {

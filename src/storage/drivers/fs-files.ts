@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream, constants as fsConstants } from "node:fs";
+import fs, { createWriteStream, constants as fsConstants } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -79,33 +79,41 @@ export async function removeQuietly(file: string): Promise<void> {
 }
 
 /**
- * The whole of `file` in one buffer, or `null` when it is not a regular file.
- * Opened non-blocking so a FIFO planted in the root cannot hang the read.
+ * The whole of `file` in one buffer, or `null` when it is missing or not a
+ * regular file. Opened non-blocking so a FIFO planted in the root cannot hang
+ * the read. Plain callbacks under one promise: this is the hot path of
+ * `read()`, and FileHandle's bookkeeping cost more than the syscalls here.
  */
-export async function readRegularFile(file: string): Promise<Buffer | null> {
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (isMissing(error) || code === "EISDIR") return null;
-    throw error;
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return null;
-    const buffer = Buffer.allocUnsafe(info.size);
-    let filled = 0;
-    while (filled < info.size) {
-      const { bytesRead } = await handle.read(buffer, filled, info.size - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    // Saves replace files whole (rename/link), so a shorter read only means a truncation by hand.
-    return filled === info.size ? buffer : buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
-  }
+export function readRegularFile(file: string): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK, (openError, fd) => {
+      if (openError) {
+        if (isMissing(openError) || openError.code === "EISDIR") resolve(null);
+        else reject(openError);
+        return;
+      }
+      const finish = (error: Error | null, result: Buffer | null) =>
+        fs.close(fd, (closeError) => {
+          if (error ?? closeError) reject(error ?? closeError);
+          else resolve(result);
+        });
+      fs.fstat(fd, (statError, info) => {
+        if (statError) return finish(statError, null);
+        if (!info.isFile()) return finish(null, null);
+        const buffer = Buffer.allocUnsafe(info.size);
+        const readFrom = (filled: number): void => {
+          if (filled >= info.size) return finish(null, buffer);
+          fs.read(fd, buffer, filled, info.size - filled, filled, (readError, bytesRead) => {
+            if (readError) return finish(readError, null);
+            // Saves replace files whole (rename/link): a short read means a truncation by hand.
+            if (bytesRead === 0) return finish(null, buffer.subarray(0, filled));
+            readFrom(filled + bytesRead);
+          });
+        };
+        readFrom(0);
+      });
+    });
+  });
 }
 
 export function isMissing(error: unknown): boolean {
