@@ -101,7 +101,7 @@ export function readRegularFile(file: string): Promise<Buffer | null> {
         if (statError) return finish(statError, null);
         if (!info.isFile()) return finish(null, null);
         const buffer = Buffer.allocUnsafe(info.size);
-        const readFrom = (filled: number): void => {
+        const readFrom = (filled: number) => {
           if (filled >= info.size) return finish(null, buffer);
           fs.read(fd, buffer, filled, info.size - filled, filled, (readError, bytesRead) => {
             if (readError) return finish(readError, null);
