@@ -52,6 +52,11 @@ export function isAcceptable(encoding: Encoding, accepted: AcceptedEncodings): b
   return accepted.wildcard !== undefined && accepted.wildcard > 0;
 }
 
+function firstAcceptable(accepted: AcceptedEncodings, available: readonly Encoding[]): Encoding {
+  for (const encoding of available) if (isAcceptable(encoding, accepted)) return encoding;
+  return "identity";
+}
+
 /**
  * Choose among `available` (sorted smallest first, identity always present).
  * Without the header only identity is sent: old proxies strip it, and a
@@ -64,9 +69,7 @@ export function chooseEncoding(
   available: readonly Encoding[],
 ): Encoding {
   if (header === undefined || available.length === 1) return "identity";
-  const accepted = parseAcceptEncoding(header);
-  for (const encoding of available) if (isAcceptable(encoding, accepted)) return encoding;
-  return "identity";
+  return firstAcceptable(parseAcceptEncoding(header), available);
 }
 
 /**
@@ -89,10 +92,9 @@ export class EncodingCache {
     return found;
   }
 
+  /** Same answer as `chooseEncoding`, parsing each distinct header once. */
   choose(header: string | undefined, available: readonly Encoding[]): Encoding {
     if (header === undefined || available.length === 1) return "identity";
-    const accepted = this.accepted(header);
-    for (const encoding of available) if (isAcceptable(encoding, accepted)) return encoding;
-    return "identity";
+    return firstAcceptable(this.accepted(header), available);
   }
 }

@@ -23,13 +23,18 @@ function hexValue(code: number): number {
   return -1;
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /**
  * Percent-decode `raw` as UTF-8. Returns `null` for bad escapes, invalid or
  * overlong UTF-8, and for encoded `/`, `\` and NUL: an encoded separator would
  * let a client address a path the URL structure says does not exist.
  */
 export function decodePathComponent(raw: string): string | null {
-  if (!raw.includes("%")) return raw;
+  if (!raw.includes("%") && isAscii(raw)) return raw;
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     const code = raw.charCodeAt(i);
@@ -41,10 +46,11 @@ export function decodePathComponent(raw: string): string | null {
       if (byte === 0x2f || byte === 0x5c || byte === 0) return null;
       bytes.push(byte);
       i += 2;
-    } else if (code < 0x80) {
+    } else if (code < 0x100) {
+      // node:http hands raw target bytes over as latin1 characters: one char, one byte.
       bytes.push(code);
     } else {
-      // Raw non-ASCII in the target: re-encode it so the whole path decodes as one UTF-8 string.
+      // Only reachable from callers that already decoded the target: re-encode as UTF-8.
       for (const byte of Buffer.from(raw[i]!, "utf8")) bytes.push(byte);
     }
   }

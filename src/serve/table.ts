@@ -103,7 +103,13 @@ export function scanRoot(root: string, linkTargets: readonly string[]): Map<stri
       } else if (!entry.isFile() && !entry.isDirectory()) {
         continue;
       }
-      const info = statSync(real);
+      let info: ReturnType<typeof statSync>;
+      try {
+        info = statSync(real);
+      } catch {
+        // Removed between readdir and stat: nothing to serve.
+        continue;
+      }
       if (info.isDirectory()) walk(real, `${key}/`, depth + 1);
       else if (info.isFile()) {
         files.set(key, { file: real, size: info.size, mtime: Math.floor(info.mtimeMs / 1000) });

@@ -31,6 +31,10 @@ const TARGETS: ReadonlyArray<[string, string | typeof NOT_OURS | typeof REJECTED
   ["/static/a/.git/config", REJECTED],
   ["/static/a%0d%0ab", REJECTED],
   ["/static/a%7fb", REJECTED],
+  // Raw bytes arrive from node:http as latin1 characters, one per byte.
+  ["/static/\u00c3\u00a9.css", "é.css"],
+  ["/static/..\u00c0\u00afsecret", REJECTED],
+  ["/static/\u00ff.css", REJECTED],
   [`/static/${"a".repeat(5000)}`, REJECTED],
 ];
 
