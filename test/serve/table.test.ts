@@ -1,4 +1,4 @@
-import { symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ServeRequest } from "../../src/serve/core.js";
@@ -49,6 +49,20 @@ describe("the production file table", () => {
     const files = createStaticFiles({ root: fixture.root, linkTargets: [fixture.source] });
     // hashed css, css, js, big, empty, space, accent, archive, linked
     expect(files.count).toBe(9);
+  });
+
+  it("serves a zstd sibling when it is the smallest acceptable variant", () => {
+    const dir = path.join(fixture.base, "zstd-root");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "a.js"), "x".repeat(1000));
+    writeFileSync(path.join(dir, "a.js.zst"), "z".repeat(40));
+    writeFileSync(path.join(dir, "a.js.gz"), "g".repeat(60));
+    const files = createStaticFiles({ root: dir });
+    const zstd = files.respond(get("/static/a.js", { acceptEncoding: "gzip, zstd" }))!;
+    expect(zstd.headers["Content-Encoding"]).toBe("zstd");
+    expect(zstd.headers["Content-Length"]).toBe("40");
+    const gzip = files.respond(get("/static/a.js", { acceptEncoding: "gzip, zstd;q=0" }))!;
+    expect(gzip.headers["Content-Encoding"]).toBe("gzip");
   });
 
   it("does not see files added after start-up", () => {

@@ -315,7 +315,11 @@ export function cases(f: Fixture): Case[] {
       target: css,
       headers: { "Accept-Encoding": "gzip", Range: "bytes=0-1" },
       status: 206,
-      expect: { "content-encoding": "gzip", "content-range": `bytes 0-1/${f.cssGz.length}` },
+      expect: {
+        "content-encoding": "gzip",
+        "content-range": `bytes 0-1/${f.cssGz.length}`,
+        vary: "Accept-Encoding",
+      },
       body: f.cssGz.subarray(0, 2),
     },
     {
