@@ -48,6 +48,9 @@ const NODE_KINDS = [
   "express-static-gzip",
 ];
 
+/** Each framework answering a constant: the floor its static adapter stands on. */
+const REFERENCES = ["constant", "express-constant", "fastify-constant", "hono-constant"];
+
 async function main(): Promise<void> {
   const missing = ["wrk", "gunicorn"].filter((tool) => {
     try {
@@ -69,7 +72,10 @@ async function main(): Promise<void> {
     ]),
     ["whitenoise", () => startWhiteNoise(root, work)],
     ["nginx", () => startNginxServer(root)],
-    ["constant", () => startNode("constant", root)],
+    ...REFERENCES.map((kind): [string, () => Promise<Server>] => [
+      kind,
+      () => startNode(kind, root),
+    ]),
   ];
   const rows: Row[] = [];
   try {
@@ -86,10 +92,10 @@ async function main(): Promise<void> {
       const server = await startServer();
       const row: Row = { name: server.name };
       try {
-        if (key === "constant") {
+        if (REFERENCES.includes(key)) {
           await wrk(server.port, "/", 1, connections, server.pid);
           row.css = await wrk(server.port, "/", duration, connections, server.pid);
-          row.note = "bare node:http answering a constant (reference)";
+          row.note = "reference: answers a 2-byte constant, no file";
         } else {
           row.cssProbe = await probe(server.port, `/static/${HASHED_CSS}`);
           const font = await probe(server.port, `/static/${FONT}`);

@@ -29,7 +29,11 @@ const files = () => new StaticFiles({ root: root!, prefix: "/static/" });
 async function startExpress(): Promise<void> {
   const { default: express } = await import("express");
   const app = express();
-  if (kind === "stowage-express") {
+  if (kind === "express-constant") {
+    app.get("/{*any}", (_req, res) => {
+      res.send("ok");
+    });
+  } else if (kind === "stowage-express") {
     app.use(nodeHandler(files()));
   } else if (kind === "serve-static") {
     const { default: serveStatic } = await import("serve-static");
@@ -47,7 +51,9 @@ async function startExpress(): Promise<void> {
 async function startFastify(): Promise<void> {
   const { default: Fastify } = await import("fastify");
   const app = Fastify();
-  if (kind === "stowage-fastify") {
+  if (kind === "fastify-constant") {
+    app.get("/*", async () => "ok");
+  } else if (kind === "stowage-fastify") {
     await app.register(stowageFastify, { files: files() });
   } else {
     const { default: fastifyStatic } = await import("@fastify/static");
@@ -60,9 +66,14 @@ async function startFastify(): Promise<void> {
 async function startHono(): Promise<void> {
   const { serve } = await import("@hono/node-server");
   const { Hono } = await import("hono");
-  const handle = fetchHandler(files());
   const app = new Hono();
-  app.use("*", async (c, next) => (await handle(c.req.raw)) ?? next());
+  if (kind === "hono-constant") {
+    const body = new Uint8Array(Buffer.from("ok"));
+    app.get("*", (c) => c.body(body));
+  } else {
+    const handle = fetchHandler(files());
+    app.use("*", async (c, next) => (await handle(c.req.raw)) ?? next());
+  }
   serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => process.stdout.write("ready\n"));
 }
 
@@ -87,15 +98,18 @@ switch (kind) {
     listenNode(nodeHandler(files()) as RequestListener);
     break;
   case "stowage-express":
+  case "express-constant":
   case "serve-static":
   case "express-static-gzip":
     await startExpress();
     break;
   case "stowage-fastify":
+  case "fastify-constant":
   case "@fastify/static":
     await startFastify();
     break;
   case "stowage-hono":
+  case "hono-constant":
     await startHono();
     break;
   case "sirv":
