@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -7,19 +8,38 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, "../..");
 
 export interface Timed {
+  /** Wall-clock seconds. */
   seconds: number;
+  /**
+   * User + system CPU seconds of the process and its threads (GNU time).
+   * Unlike the wall clock it barely moves with the machine's load.
+   */
+  cpuSeconds: number;
   stdout: string;
 }
 
-/** Run a command to completion, timing it by the wall clock; a failure throws with its stderr. */
+/** GNU time (Debian `time`) reports the child's CPU time, which Node cannot see. */
+export const GNU_TIME = "/usr/bin/time";
+
+function readCpu(file: string): number {
+  const [user, system] = readFileSync(file, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+  return user + system;
+}
+
+/**
+ * Run a command to completion under GNU time, timing it by the wall clock and
+ * by CPU; a failure throws with the end of its stderr.
+ */
 function timed(
   command: string,
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Timed> {
-  return new Promise((resolve, reject) => {
+  const scratch = mkdtempSync(path.join(tmpdir(), "collect-bench-"));
+  const cpuFile = path.join(scratch, "cpu");
+  return new Promise<Timed>((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, {
+    const child = spawn(GNU_TIME, ["-f", "%U %S", "-o", cpuFile, command, ...args], {
       cwd: options.cwd ?? REPO,
       env: options.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -32,13 +52,13 @@ function timed(
     child.on("close", (code) => {
       const seconds = (performance.now() - started) / 1000;
       const stdout = Buffer.concat(out).toString("utf8");
-      if (code === 0) resolve({ seconds, stdout });
+      if (code === 0) resolve({ seconds, cpuSeconds: readCpu(cpuFile), stdout });
       else {
         const stderr = Buffer.concat(err).toString("utf8").trim().split("\n").slice(-20);
         reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.join("\n")}`));
       }
     });
-  });
+  }).finally(() => rmSync(scratch, { recursive: true, force: true }));
 }
 
 /** Build dist/ so the benchmark measures the real CLI, never a stale build. */

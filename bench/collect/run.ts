@@ -34,6 +34,8 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 interface SavedDjango {
   cold: number[];
   warm: number[];
+  coldCpu: number[];
+  warmCpu: number[];
   files: number;
   at: string;
 }
@@ -90,12 +92,16 @@ function saveDjango(file: string, key: string, entry: SavedDjango): void {
   writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
 }
 
-function describeStowage(label: string, summary: CollectJson, seconds: number): void {
+function describeStowage(
+  label: string,
+  { summary, seconds, cpuSeconds }: { summary: CollectJson; seconds: number; cpuSeconds: number },
+): void {
   const compressed = Object.entries(summary.compressed ?? {})
     .map(([format, n]) => `${n} ${format}`)
     .join(", ");
   log(
-    `stowage ${label}: ${seconds.toFixed(2)} s wall (${summary.ms} ms inside); ` +
+    `stowage ${label}: ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU ` +
+      `(${summary.ms} ms inside); ` +
       `${summary.collected} collected, ${summary.unchanged} unchanged, ${summary.hashed} hashed` +
       (compressed ? `, compressed ${compressed}` : ""),
   );
@@ -130,8 +136,9 @@ async function main(): Promise<void> {
     await buildStowage();
   }
 
-  const django: ToolResult = { tool: "Django 3.2 + WhiteNoise", cold: [], warm: [], scan: null };
-  const stowage: ToolResult = { tool: "Stowage collect", cold: [], warm: [], scan: null };
+  const empty = () => ({ cold: [], warm: [], coldCpu: [], warmCpu: [], scan: null });
+  const django: ToolResult = { tool: "Django 3.2 + WhiteNoise", ...empty() };
+  const stowage: ToolResult = { tool: "Stowage collect", ...empty() };
   const timesFile = path.join(work, "django-times.json");
 
   for (let run = 1; run <= flags.runs; run++) {
@@ -140,19 +147,26 @@ async function main(): Promise<void> {
       rmSync(djangoRoot, { recursive: true, force: true });
       const setup = { corpus: corpus.dir, root: djangoRoot, apps };
       log(`django cold (${of})...`);
-      django.cold.push((await runDjango(setup)).seconds);
-      log(`django cold: ${django.cold.at(-1)!.toFixed(2)} s; warm (${of})...`);
-      django.warm.push((await runDjango(setup)).seconds);
-      log(`django warm: ${django.warm.at(-1)!.toFixed(2)} s`);
+      const cold = await runDjango(setup);
+      django.cold.push(cold.seconds);
+      django.coldCpu.push(cold.cpuSeconds);
+      log(`django cold: ${cold.seconds.toFixed(2)} s wall, ${cold.cpuSeconds.toFixed(2)} s CPU`);
+      log(`django warm (${of})...`);
+      const warm = await runDjango(setup);
+      django.warm.push(warm.seconds);
+      django.warmCpu.push(warm.cpuSeconds);
+      log(`django warm: ${warm.seconds.toFixed(2)} s wall, ${warm.cpuSeconds.toFixed(2)} s CPU`);
     }
     if (!flags.skipStowage) {
       rmSync(stowageRoot, { recursive: true, force: true });
       const cold = await runStowage(stowageSetup);
       stowage.cold.push(cold.seconds);
-      describeStowage(`cold (${of})`, cold.summary, cold.seconds);
+      stowage.coldCpu.push(cold.cpuSeconds);
+      describeStowage(`cold (${of})`, cold);
       const warm = await runStowage(stowageSetup);
       stowage.warm.push(warm.seconds);
-      describeStowage(`warm (${of})`, warm.summary, warm.seconds);
+      stowage.warmCpu.push(warm.cpuSeconds);
+      describeStowage(`warm (${of})`, warm);
     }
   }
 
@@ -162,10 +176,14 @@ async function main(): Promise<void> {
     log(`Django timings reused from ${saved.at} (--skip-django)`);
     django.cold = saved.cold;
     django.warm = saved.warm;
+    django.coldCpu = saved.coldCpu ?? [];
+    django.warmCpu = saved.warmCpu ?? [];
   } else {
     saveDjango(timesFile, mode, {
       cold: django.cold,
       warm: django.warm,
+      coldCpu: django.coldCpu,
+      warmCpu: django.warmCpu,
       files: corpus.files,
       at: new Date().toISOString(),
     });

@@ -10,6 +10,8 @@ export const APT_PACKAGES = [
   "python3-brotli",
   // Django's admin links its jQuery to /usr/share/javascript/jquery.
   "libjs-jquery",
+  // GNU time: the CPU seconds of each run, which the wall clock hides on a loaded machine.
+  "time",
 ] as const;
 
 /** The npm packages of the corpus, pinned so every run measures the same files. */

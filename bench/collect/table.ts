@@ -6,6 +6,10 @@ export interface ToolResult {
   cold: number[];
   /** Wall-clock seconds of every warm run. */
   warm: number[];
+  /** CPU seconds (user + system) of every cold run. */
+  coldCpu: number[];
+  /** CPU seconds (user + system) of every warm run. */
+  warmCpu: number[];
   scan: OutputScan | null;
 }
 
@@ -22,8 +26,10 @@ const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)}x
 const count = (value: number | undefined) => (value === undefined ? "n/a" : String(value));
 
 /**
- * The markdown table: medians of the runs, and for each tool its speedup over
- * the baseline (the first row, Django) and its brotli bytes relative to it.
+ * The markdown table: medians of the runs, and for each tool its wall-clock
+ * speedup over the baseline (the first row, Django) and its brotli bytes
+ * relative to it. CPU seconds sit beside the wall clock because a shared
+ * machine's load moves the latter far more.
  */
 export function renderTable(results: ToolResult[]): string {
   const baseline = results[0];
@@ -31,8 +37,8 @@ export function renderTable(results: ToolResult[]): string {
   const baseWarm = median(baseline.warm);
   const baseBr = baseline.scan?.brBytes;
   const lines = [
-    "| tool | cold s | warm s | files | .br | .gz | br bytes | br bytes vs Django | cold speedup | warm speedup |",
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    "| tool | cold s | warm s | cold CPU s | warm CPU s | files | .br | .gz | br bytes | br bytes vs Django | cold speedup | warm speedup |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const result of results) {
     const cold = median(result.cold);
@@ -41,7 +47,8 @@ export function renderTable(results: ToolResult[]): string {
     const brRatio =
       brBytes !== undefined && baseBr ? `${((brBytes / baseBr) * 100).toFixed(1)}%` : "n/a";
     lines.push(
-      `| ${result.tool} | ${seconds(cold)} | ${seconds(warm)} | ${count(result.scan?.files)} | ` +
+      `| ${result.tool} | ${seconds(cold)} | ${seconds(warm)} | ` +
+        `${seconds(median(result.coldCpu))} | ${seconds(median(result.warmCpu))} | ${count(result.scan?.files)} | ` +
         `${count(result.scan?.br.length)} | ${count(result.scan?.gz.length)} | ${count(brBytes)} | ` +
         `${brRatio} | ${ratio(baseCold / cold)} | ${ratio(baseWarm / warm)} |`,
     );
