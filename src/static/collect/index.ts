@@ -1,32 +1,27 @@
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
-import path from "node:path";
+import { mkdir, rm } from "node:fs/promises";
 import type { CompressionFormat, ResolvedConfig } from "../../config/types.js";
 import { createCompressor, shouldCompress } from "../compress/index.js";
-import { createFinder, type Duplicate, type FoundFile, UnreadableFileError } from "../finders.js";
+import { createFinder, type Duplicate } from "../finders.js";
 import { hashFiles } from "../hashing.js";
-import { buildManifest, MANIFEST_NAME, type Manifest, writeManifest } from "../manifest.js";
+import { MANIFEST_NAME, type Manifest, writeManifest } from "../manifest.js";
 import { findViteBuilds } from "../vite.js";
-import { forgetDirs, linkAtomic, removeIfPresent, writeAtomic } from "./files.js";
+import { forgetDirs } from "./files.js";
 import { checkLayout } from "./layout.js";
 import { mapLimit } from "./limit.js";
-import { type CollectStorage, uploadFile, uploadManifest } from "./remote.js";
 import {
-  type CollectState,
-  emptyState,
-  type OutputRecord,
-  readState,
-  type SourceStamp,
-  STATE_NAME,
-  writeState,
-} from "./state.js";
+  allOutputsPresent,
+  manifestOf,
+  type Output,
+  outputIsPresent,
+  planOutputs,
+  sha256,
+  writeOutput,
+} from "./outputs.js";
+import { type CollectStorage, uploadFile, uploadManifest } from "./remote.js";
+import { readSources, sameSources, stampSources } from "./sources.js";
+import { emptyState, type OutputRecord, readState, writeState } from "./state.js";
 
-/** Extension of each precompressed variant. */
-export const VARIANT_EXTENSIONS: Record<CompressionFormat, string> = {
-  br: ".br",
-  gzip: ".gz",
-  zstd: ".zst",
-};
+export { VARIANT_EXTENSIONS } from "./outputs.js";
 
 export type CollectPhase = "find" | "read" | "hash" | "compress" | "write";
 
@@ -73,122 +68,10 @@ export interface CollectSummary {
   manifest: Manifest | null;
 }
 
-interface Output {
-  path: string;
-  content: Uint8Array;
-  sha: string;
-  /** Source to link to when `--link` applies to this output. */
-  linkTo?: string;
-  hashed: boolean;
-}
-
-const sha256 = (content: Uint8Array) => createHash("sha256").update(content).digest("hex");
-const sha384 = (content: Uint8Array) =>
-  `sha384-${createHash("sha384").update(content).digest("base64")}`;
-
 function settingsFingerprint(options: CollectOptions): string {
   const { url, hash, compress } = options.static;
   const target = options.storage ? "storage" : "root";
   return JSON.stringify({ url, hash, compress, link: Boolean(options.link), target });
-}
-
-async function stampSources(files: Map<string, FoundFile>): Promise<Record<string, SourceStamp>> {
-  const stamps: Record<string, SourceStamp> = {};
-  await mapLimit([...files.values()], 64, async (file) => {
-    const info = await statSource(file.absolute);
-    stamps[file.path] = { absolute: file.absolute, size: info.size, mtimeMs: info.mtimeMs };
-  });
-  return stamps;
-}
-
-async function statSource(file: string) {
-  try {
-    return await stat(file);
-  } catch (error) {
-    throw sourceError(file, error);
-  }
-}
-
-function sourceError(file: string, error: unknown): Error {
-  if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-    return new UnreadableFileError(`${file} (it vanished during the collect)`, { cause: error });
-  }
-  return new UnreadableFileError(file, { cause: error });
-}
-
-function sameSources(state: CollectState, stamps: Record<string, SourceStamp>): boolean {
-  const names = Object.keys(stamps);
-  if (names.length !== Object.keys(state.sources).length) return false;
-  return names.every((name) => {
-    const a = stamps[name];
-    const b = state.sources[name];
-    return b && a.absolute === b.absolute && a.size === b.size && a.mtimeMs === b.mtimeMs;
-  });
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function outputIsPresent(root: string, name: string, record: OutputRecord): Promise<boolean> {
-  const file = path.join(root, name);
-  if (!(await exists(file))) return false;
-  for (const format of record.variants) {
-    if (!(await exists(file + VARIANT_EXTENSIONS[format]))) return false;
-  }
-  return true;
-}
-
-async function allOutputsPresent(root: string, state: CollectState): Promise<boolean> {
-  const entries = Object.entries(state.outputs);
-  let ok = await exists(path.join(root, STATE_NAME));
-  await mapLimit(entries, 64, async ([name, record]) => {
-    if (ok && !(await outputIsPresent(root, name, record))) ok = false;
-  });
-  return ok;
-}
-
-function planOutputs(
-  files: Map<string, FoundFile>,
-  contents: Map<string, Uint8Array>,
-  hashedFiles: ReturnType<typeof hashFiles> | null,
-  link: boolean,
-): Output[] {
-  const shaOf = new WeakMap<Uint8Array, string>();
-  const digest = (content: Uint8Array) => {
-    let value = shaOf.get(content);
-    if (!value) {
-      value = sha256(content);
-      shaOf.set(content, value);
-    }
-    return value;
-  };
-  const outputs: Output[] = [];
-  for (const [name, file] of files) {
-    const content = contents.get(name)!;
-    outputs.push({
-      path: name,
-      content,
-      sha: digest(content),
-      linkTo: link ? file.absolute : undefined,
-      hashed: false,
-    });
-    const hashed = hashedFiles?.get(name);
-    if (hashed && hashed.hashedPath !== name) {
-      outputs.push({
-        path: hashed.hashedPath,
-        content: hashed.content,
-        sha: digest(hashed.content),
-        hashed: true,
-      });
-    }
-  }
-  return outputs;
 }
 
 /**
@@ -239,16 +122,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     return summary;
   }
 
-  const contents = new Map<string, Uint8Array>();
-  let read = 0;
-  await mapLimit([...listing.files.values()], 32, async (file) => {
-    try {
-      contents.set(file.path, await readFile(file.absolute));
-    } catch (error) {
-      throw sourceError(file.absolute, error);
-    }
-    progress("read", ++read, listing.files.size);
-  });
+  const contents = await readSources(listing.files, (done, total) => progress("read", done, total));
 
   progress("hash", 0, 1);
   const viteBuilds = await findViteBuilds(listing.files);
@@ -334,42 +208,22 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     });
   }
   await mapLimit(remote ? [] : toWrite, 16, async (output) => {
-    const file = path.join(root, output.path);
-    if (output.linkTo) await linkAtomic(file, output.linkTo);
-    else await writeAtomic(file, output.content);
-    summary.bytes += output.linkTo ? 0 : output.content.byteLength;
+    const written = await writeOutput(root, output, variantsBySha.get(output.sha) ?? {});
+    summary.bytes += written.bytes;
     summary.written.push(output.path);
-    const variants = variantsBySha.get(output.sha) ?? {};
-    const kept: CompressionFormat[] = [];
-    for (const format of ["br", "gzip", "zstd"] as const) {
-      const variantFile = file + VARIANT_EXTENSIONS[format];
-      const bytes = variants[format];
-      if (bytes) {
-        await writeAtomic(variantFile, bytes);
-        kept.push(format);
-        summary.bytes += bytes.byteLength;
-        summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
-      } else {
-        // A variant of older content must not outlive it.
-        await removeIfPresent(variantFile);
-      }
+    for (const format of written.variants) {
+      summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
     }
     nextState.outputs[output.path] = {
       sha: output.sha,
-      variants: kept,
+      variants: written.variants,
       link: output.linkTo ? true : undefined,
     };
     progress("write", ++writtenCount, toWrite.length);
   });
 
   if (config.hash && hashedFiles) {
-    const paths: Record<string, string> = {};
-    const integrity: Record<string, string> = {};
-    for (const [name, file] of hashedFiles) {
-      paths[name] = file.hashedPath;
-      integrity[file.hashedPath] = sha384(file.content);
-    }
-    summary.manifest = buildManifest(paths, integrity);
+    summary.manifest = manifestOf(hashedFiles);
     if (remote) {
       await uploadManifest(remote, MANIFEST_NAME, `${JSON.stringify(summary.manifest, null, 2)}\n`);
     }
