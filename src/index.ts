@@ -1,5 +1,5 @@
-export { defineConfig, loadConfig, resolveConfig } from "./config/index.js";
 export type { LoadConfigOptions, ResolvedConfig, StowageConfig } from "./config/index.js";
+export { defineConfig, loadConfig, resolveConfig } from "./config/index.js";
 export {
   ConfigError,
   MissingDependencyError,

@@ -1,8 +1,9 @@
-export { checkConfig } from "./check.js";
 export type { Problem } from "./check.js";
-export { collect, VARIANT_EXTENSIONS } from "./collect/index.js";
+export { checkConfig } from "./check.js";
 export type { CollectOptions, CollectPhase, CollectSummary } from "./collect/index.js";
+export { collect, VARIANT_EXTENSIONS } from "./collect/index.js";
 export { LayoutError } from "./collect/layout.js";
+export type { Duplicate, FinderListing, FinderOptions, FoundFile } from "./finders.js";
 export {
   createFinder,
   DEFAULT_IGNORE,
@@ -11,8 +12,8 @@ export {
   SourceDirError,
   UnreadableFileError,
 } from "./finders.js";
-export type { Duplicate, FinderListing, FinderOptions, FoundFile } from "./finders.js";
 export { hashedName, hashFiles, MissingReferenceError } from "./hashing.js";
+export type { Manifest } from "./manifest.js";
 export {
   buildManifest,
   MANIFEST_NAME,
@@ -20,6 +21,5 @@ export {
   parseManifest,
   readManifestSync,
 } from "./manifest.js";
-export type { Manifest } from "./manifest.js";
-export { createStaticUrls, MissingManifestEntryError, StaticUrls } from "./url.js";
 export type { StaticUrlOptions, ViteTagsOptions } from "./url.js";
+export { createStaticUrls, MissingManifestEntryError, StaticUrls } from "./url.js";

@@ -52,7 +52,9 @@ describe("loadConfig", () => {
   });
 
   it("applies env overrides on top of the file", async () => {
-    project = await makeProject({ "stowage.config.json": JSON.stringify({ media: { url: "/m/" } }) });
+    project = await makeProject({
+      "stowage.config.json": JSON.stringify({ media: { url: "/m/" } }),
+    });
     const config = await loadConfig({
       cwd: project.dir,
       env: { STOWAGE_MEDIA_STORAGE: "memory://" },

@@ -51,17 +51,57 @@ describe("resolveConfig", () => {
   });
 
   const bad: [string, unknown, string][] = [
-    ["static.url without a trailing slash", { static: { url: "/static" } }, 'Config key "static.url" must be a URL prefix ending in "/"; found the string "/static".'],
-    ["a prefix ending in /", { static: { dirs: [{ prefix: "vendor/", dir: "lib" }] } }, 'Config key "static.dirs[0].prefix" must be a prefix without a trailing "/"; found the string "vendor/".'],
-    ["a prefix with ..", { static: { dirs: [{ prefix: "../x", dir: "lib" }] } }, 'Config key "static.dirs[0].prefix" must be a relative path of plain folder names; found the string "../x".'],
-    ["dirs not a list", { static: { dirs: "static" } }, 'Config key "static.dirs" must be an array of folders; found the string "static".'],
-    ["a number as a dir", { static: { dirs: [3] } }, 'Config key "static.dirs[0]" must be a folder path or { prefix, dir }; found number 3.'],
-    ["an unknown compression", { static: { compress: ["lzma"] } }, 'Config key "static.compress[0]" must be one of "br", "gzip", "zstd"; found the string "lzma".'],
-    ["hash as a string", { static: { hash: "yes" } }, 'Config key "static.hash" must be true or false; found the string "yes".'],
-    ["a storage without a driver", { media: { storage: { root: "x" } } }, 'Config key "media.storage" must be a storage URL or an object with a "driver" string; found an object.'],
-    ["a storage path instead of a URL", { media: { storage: "media" } }, 'Config key "media.storage" must be a storage URL such as "s3://bucket/prefix" or "file:///var/media"; found the string "media".'],
+    [
+      "static.url without a trailing slash",
+      { static: { url: "/static" } },
+      'Config key "static.url" must be a URL prefix ending in "/"; found the string "/static".',
+    ],
+    [
+      "a prefix ending in /",
+      { static: { dirs: [{ prefix: "vendor/", dir: "lib" }] } },
+      'Config key "static.dirs[0].prefix" must be a prefix without a trailing "/"; found the string "vendor/".',
+    ],
+    [
+      "a prefix with ..",
+      { static: { dirs: [{ prefix: "../x", dir: "lib" }] } },
+      'Config key "static.dirs[0].prefix" must be a relative path of plain folder names; found the string "../x".',
+    ],
+    [
+      "dirs not a list",
+      { static: { dirs: "static" } },
+      'Config key "static.dirs" must be an array of folders; found the string "static".',
+    ],
+    [
+      "a number as a dir",
+      { static: { dirs: [3] } },
+      'Config key "static.dirs[0]" must be a folder path or { prefix, dir }; found number 3.',
+    ],
+    [
+      "an unknown compression",
+      { static: { compress: ["lzma"] } },
+      'Config key "static.compress[0]" must be one of "br", "gzip", "zstd"; found the string "lzma".',
+    ],
+    [
+      "hash as a string",
+      { static: { hash: "yes" } },
+      'Config key "static.hash" must be true or false; found the string "yes".',
+    ],
+    [
+      "a storage without a driver",
+      { media: { storage: { root: "x" } } },
+      'Config key "media.storage" must be a storage URL or an object with a "driver" string; found an object.',
+    ],
+    [
+      "a storage path instead of a URL",
+      { media: { storage: "media" } },
+      'Config key "media.storage" must be a storage URL such as "s3://bucket/prefix" or "file:///var/media"; found the string "media".',
+    ],
     ["a misspelt key", { static: { dir: ["x"] } }, 'Unknown config key "static.dir".'],
-    ["a negative pixel limit", { images: { maxInputPixels: -1 } }, 'Config key "images.maxInputPixels" must be a positive whole number; found number -1.'],
+    [
+      "a negative pixel limit",
+      { images: { maxInputPixels: -1 } },
+      'Config key "images.maxInputPixels" must be a positive whole number; found number -1.',
+    ],
   ];
 
   it.each(bad)("refuses %s, naming the key, the expectation and the value", (_, input, message) => {

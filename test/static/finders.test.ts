@@ -88,7 +88,13 @@ describe("Finder", () => {
   it("never finds a path that climbs out of a source", async () => {
     project = await makeProject({ "static/a.css": "a", "secret.txt": "s" });
     const finder = finderFor(project.dir, {});
-    for (const attempt of ["../secret.txt", "a/../../secret.txt", "..\\secret.txt", "a.css\0", "/../secret.txt"]) {
+    for (const attempt of [
+      "../secret.txt",
+      "a/../../secret.txt",
+      "..\\secret.txt",
+      "a.css\0",
+      "/../secret.txt",
+    ]) {
       expect(finder.find(attempt)).toBeNull();
     }
   });
