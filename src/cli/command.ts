@@ -25,8 +25,6 @@ export interface CommandContext {
 
 export interface Command {
   name: string;
-  /** One line for `stowage --help`. */
-  summary: string;
   /** Usage text for `stowage NAME --help`, flags included. */
   usage: string;
   options: OptionSpec;
@@ -34,6 +32,18 @@ export interface Command {
   maxPositionals?: number;
   /** Returns the exit code: 0 ok, 1 the work failed, 2 bad usage. */
   run(context: CommandContext): Promise<number>;
+}
+
+/**
+ * A command as `stowage --help` lists it. The module is imported only when
+ * the command runs, so `stowage collect` never pays for loading sharp or the
+ * HTTP stack.
+ */
+export interface CommandEntry {
+  name: string;
+  /** One line for `stowage --help`. */
+  summary: string;
+  load(): Promise<Command>;
 }
 
 /** Thrown by a command for wrong flags or arguments: exit code 2. */

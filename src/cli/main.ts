@@ -50,13 +50,14 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     stderr.write(
       `${red(`Unknown command "${name}".`, isTTY)} Run "stowage --help" for the list.\n`,
     );
     return 2;
   }
+  const command: Command = await entry.load();
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

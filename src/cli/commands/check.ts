@@ -4,7 +4,6 @@ import type { Command } from "../command.js";
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "Report configuration problems",
   usage: `Usage: stowage check [--json]
 
 Loads the configuration and reports problems: missing or misplaced source

@@ -11,8 +11,6 @@ function formatBytes(bytes: number): string {
 
 export const collectCommand: Command = {
   name: "collect",
-  summary:
-    "Gather static files into static.root: hash, rewrite references, compress, write the manifest",
   usage: `Usage: stowage collect [options]
 
 Copies every file from static.dirs and static.apps into static.root (first

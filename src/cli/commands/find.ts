@@ -3,7 +3,6 @@ import { type Command, UsageError } from "../command.js";
 
 export const findCommand: Command = {
   name: "find",
-  summary: "Show which source file serves a static path",
   usage: `Usage: stowage find PATH [--all] [--json]
 
 Prints the source file that "collect" would use for PATH (relative to

@@ -3,7 +3,6 @@ import type { Command } from "../command.js";
 
 export const nginxCommand: Command = {
   name: "nginx",
-  summary: "Print an nginx server block whose headers match the middleware's",
   usage: `Usage: stowage nginx [options] > /etc/nginx/sites-available/site
 
 Prints a server block serving static.url from static.root (precompressed

@@ -52,7 +52,6 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 
 export const serveCommand: Command = {
   name: "serve",
-  summary: "Serve static.root (or, with --dev, the source folders) over HTTP",
   usage: `Usage: stowage serve [options]
 
 A production-style server for the collected static.root: files are scanned

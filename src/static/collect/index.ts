@@ -10,6 +10,7 @@ import { checkLayout } from "./layout.js";
 import { mapLimit } from "./limit.js";
 import {
   allOutputsPresent,
+  listRoot,
   manifestOf,
   type Output,
   outputIsPresent,
@@ -115,7 +116,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   if (
     state &&
     sameSources(state, stamps) &&
-    (remote !== undefined || (await allOutputsPresent(root, state)))
+    (remote !== undefined || allOutputsPresent(await listRoot(root), state))
   ) {
     summary.unchanged = listing.files.size;
     summary.ms = Math.round(performance.now() - started);
@@ -142,6 +143,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   }
 
   // Decide what must be written and which contents still need compressing.
+  const present = remote ? new Set<string>() : await listRoot(root);
   const toWrite: Output[] = [];
   const reused = new Map<string, OutputRecord>();
   for (const output of outputs) {
@@ -150,7 +152,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
       record !== undefined &&
       record.sha === output.sha &&
       Boolean(record.link) === Boolean(output.linkTo) &&
-      (remote !== undefined || (await outputIsPresent(root, output.path, record)));
+      (remote !== undefined || outputIsPresent(present, output.path, record));
     if (upToDate) reused.set(output.path, record);
     else toWrite.push(output);
     if (!output.hashed) {
