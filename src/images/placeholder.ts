@@ -1,5 +1,5 @@
-import sharp from "sharp";
 import { rgbaToThumbHash, thumbHashToDataURL } from "thumbhash";
+import { loadSharp } from "./sharp.js";
 
 /** Thumbhash works on at most 100 x 100 pixels. */
 const THUMBHASH_SIDE = 100;
@@ -9,6 +9,7 @@ export async function placeholderFromRaw(
   pixels: Buffer,
   info: { width: number; height: number; channels: number },
 ): Promise<string> {
+  const sharp = await loadSharp();
   const { data, info: small } = await sharp(pixels, {
     raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 },
   })

@@ -1,8 +1,9 @@
 import { stat } from "node:fs/promises";
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
 import { rethrowDecodeError } from "./decode-errors.js";
 import { ImageEmptyError, ImageTooLargeError, ImageUnsupportedError } from "./errors.js";
 import { type ImageLimits, resolveImageLimits } from "./limits.js";
+import { loadSharp } from "./sharp.js";
 
 /** What an image's header says, read without decoding any pixel. */
 export interface ImageProbe {
@@ -38,6 +39,7 @@ export async function probeImage(input: Uint8Array | string): Promise<ImageProbe
   if (size === 0) throw new ImageEmptyError();
   let meta: Metadata;
   try {
+    const sharp = await loadSharp();
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (error) {
     rethrowDecodeError(error, 0);

@@ -1,10 +1,11 @@
-import sharp, { type Sharp, type SharpOptions } from "sharp";
+import type { Sharp, SharpOptions } from "sharp";
 import { rethrowDecodeError } from "./decode-errors.js";
 import { canAnimate } from "./formats.js";
 import { intermediateSize, planVariant, type Size, type VariantPlan } from "./geometry.js";
 import { type ImageLimits, type ResolvedImageLimits, resolveImageLimits } from "./limits.js";
 import { placeholderFromRaw } from "./placeholder.js";
 import { assertImageAllowed, type ImageProbe, probeImage } from "./probe.js";
+import { loadSharp, type SharpFactory } from "./sharp.js";
 import type { OutputFormat, VariantSpec } from "./spec.js";
 
 /** One output to make: a validated spec and the format it is written in. */
@@ -61,7 +62,7 @@ function inputOptions(limits: ResolvedImageLimits, frames: number): SharpOptions
 }
 
 /** Resize (and crop) `image` from its current size to the planned output. */
-function shape(image: Sharp, spec: VariantSpec, from: Size, to: Size): Sharp {
+function shape(sharp: SharpFactory, image: Sharp, spec: VariantSpec, from: Size, to: Size): Sharp {
   if (spec.cover !== undefined) {
     const position =
       spec.position === "attention"
@@ -106,6 +107,7 @@ async function finish(image: Sharp, format: OutputFormat): Promise<RenderedImage
 
 /** A pipeline straight from the input: for animation and metadata, which raw pixels lose. */
 function renderDirect(
+  sharp: SharpFactory,
   input: Uint8Array | string,
   job: Job,
   source: ImageProbe,
@@ -113,7 +115,7 @@ function renderDirect(
 ): Promise<RenderedImage> {
   const frames = job.keepFrames ? source.frames : 1;
   const image = sharp(input, inputOptions(limits, frames));
-  const shaped = shape(image, job.request.spec, source, job.plan.output);
+  const shaped = shape(sharp, image, job.request.spec, source, job.plan.output);
   return finish(encode(shaped, job.request, source), job.request.format);
 }
 
@@ -123,6 +125,7 @@ function renderDirect(
  * those pixels instead of decoding the source again.
  */
 async function renderShared(
+  sharp: SharpFactory,
   input: Uint8Array | string,
   jobs: readonly Job[],
   source: ImageProbe,
@@ -143,7 +146,7 @@ async function renderShared(
     .toBuffer({ resolveWithObject: true });
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
   const outputs = jobs.map(async (job): Promise<[string, RenderedImage]> => {
-    const shaped = shape(sharp(data, raw), job.request.spec, info, job.plan.output);
+    const shaped = shape(sharp, sharp(data, raw), job.request.spec, info, job.plan.output);
     return [job.key, await finish(encode(shaped, job.request, source), job.request.format)];
   });
   const placeholder = withPlaceholder ? placeholderFromRaw(data, info) : undefined;
@@ -163,6 +166,7 @@ export async function renderImages(
 ): Promise<RenderResult> {
   const limits = resolveImageLimits(options);
   const source = await probeImage(input);
+  const sharp = await loadSharp();
   const jobs: Job[] = Object.entries(requests).map(([key, request]) => ({
     key,
     request,
@@ -177,11 +181,11 @@ export async function renderImages(
   if (shared.length === 1 && !options.placeholder) direct.push(shared.pop()!);
   const tasks = direct.map(
     async (job): Promise<RenderedPart> => ({
-      entries: [[job.key, await renderDirect(input, job, source, limits)]],
+      entries: [[job.key, await renderDirect(sharp, input, job, source, limits)]],
     }),
   );
   if (shared.length > 0 || options.placeholder) {
-    tasks.push(renderShared(input, shared, source, limits, Boolean(options.placeholder)));
+    tasks.push(renderShared(sharp, input, shared, source, limits, Boolean(options.placeholder)));
   }
   // allSettled so no sibling is left to reject later with nobody listening.
   const settled = await Promise.allSettled(tasks);
