@@ -9,6 +9,7 @@ export {
   bodyStream,
   type DriverBody,
   type DriverWriteOptions,
+  isLocalFile,
   type StorageDriver,
   toReadable,
 } from "./driver.js";
@@ -41,3 +42,4 @@ export { signature, signQuery, verifyQuery } from "./signing.js";
 export { parseStorageUrl, type StorageSpec, toSpec } from "./spec.js";
 export { createPolicyStorage, type PolicyOptions } from "./storage.js";
 export type * from "./types.js";
+export { localFile } from "./types.js";

@@ -1,7 +1,17 @@
+import { unlink } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { lookup } from "mrmime";
 import { StowageError } from "../errors.js";
-import { type DriverBody, isReplayable, type StorageDriver, toBody, toReadable } from "./driver.js";
+import {
+  type DriverBody,
+  isInMemory,
+  isLocalFile,
+  isReplayable,
+  openLocalFile,
+  type StorageDriver,
+  toBody,
+  toReadable,
+} from "./driver.js";
 import {
   InvalidRangeError,
   NameConflictError,
@@ -12,6 +22,7 @@ import {
 import { candidateNames, checkName, validName } from "./names.js";
 import type {
   ByteRange,
+  LocalFileContent,
   OpenOptions,
   SaveOptions,
   SignedUrlOptions,
@@ -71,26 +82,48 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
   async function save(name: string, content: StorageContent, saveOptions: SaveOptions = {}) {
     const target = requestedName(name);
     saveOptions.signal?.throwIfAborted();
+    const local = isLocalFile(content)
+      ? { localPath: content.localPath, move: content.move ?? false }
+      : undefined;
+    const finalName = await saveContent(target, content, local, saveOptions);
+    // The caller gave a moved file up: whatever the driver did not take over goes now.
+    if (local?.move) await unlinkQuietly(local.localPath);
+    return finalName;
+  }
+
+  async function saveContent(
+    target: string,
+    content: StorageContent,
+    local: LocalFileContent | undefined,
+    saveOptions: SaveOptions,
+  ): Promise<string> {
     const { overwrite, ...rest } = saveOptions;
     const writeOptions = { ...rest, contentType: rest.contentType ?? lookup(target) };
-    // Bytes in hand go down as one Buffer to drivers that can write it in one call.
-    const makeBody = (): DriverBody =>
-      driver.acceptsBytes ? toBody(content) : toReadable(content);
+    // Bytes in hand go down as one Buffer to drivers that can write it in one call, a file on
+    // disk as its path to drivers that can take it over; everything else as a fresh stream.
+    const opened: Readable[] = [];
+    const makeBody = async (): Promise<DriverBody> => {
+      if (!local) return driver.acceptsBytes ? toBody(content) : toReadable(content);
+      if (driver.acceptsLocalFiles) return local;
+      const stream = await openLocalFile(local);
+      opened.push(stream);
+      return stream;
+    };
     try {
       if (overwrite) {
-        await driver.put(target, makeBody(), writeOptions);
+        await driver.put(target, await makeBody(), writeOptions);
         return target;
       }
       const candidates = checkedCandidates(target);
       if (driver.createFirstFree) {
-        return checkName(await driver.createFirstFree(candidates, makeBody(), writeOptions));
+        return checkName(await driver.createFirstFree(candidates, await makeBody(), writeOptions));
       }
-      let body = makeBody();
+      let body = await makeBody();
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         // With bytes in hand and a server that enforces If-None-Match, a taken name only costs a
-        // retry, so skip the HEAD; a stream is looked before it leaps, as it cannot be re-sent.
+        // retry, so skip the HEAD; a stream (or a file to upload again) is looked before it leaps.
         const candidate =
-          driver.conditionalPut && isReplayable(content)
+          driver.conditionalPut && isInMemory(content)
             ? (candidates.next().value as string)
             : await firstFree(candidates);
         try {
@@ -100,12 +133,15 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
           if (!(error instanceof NameTakenError)) throw error;
           // A stream already went to the lost name and cannot be sent again.
           if (!isReplayable(content)) throw new NameConflictError(target, { cause: error });
-          body = makeBody();
+          body = await makeBody();
         }
       }
       throw new NameConflictError(target);
     } catch (error) {
       return fail("save", target, error);
+    } finally {
+      // A driver that failed before reading a file's stream would otherwise keep its descriptor.
+      for (const stream of opened) stream.destroy();
     }
   }
 
@@ -219,6 +255,11 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     },
   };
   return storage;
+}
+
+/** Best effort: the object is stored, so a source that cannot be removed must not fail the save. */
+async function unlinkQuietly(file: string): Promise<void> {
+  await unlink(file).catch(() => undefined);
 }
 
 function checkRange(range: ByteRange): void {

@@ -1,15 +1,47 @@
 import type { Readable } from "node:stream";
 
 /**
+ * A file already on local disk, handed to `save` by path (build it with
+ * `localFile()`). The fs driver can then take the file over without copying
+ * a byte; other drivers stream it from disk with its size known.
+ */
+export interface LocalFileContent {
+  /** Path of a regular file on this machine (absolute, or relative to the working directory). */
+  localPath: string;
+  /**
+   * The caller gives the file up: after a successful save it no longer
+   * exists under `localPath`. The fs driver then hard-links it into place
+   * (no copy) when it is on the same filesystem as the root, and copies it
+   * otherwise; other drivers upload it and remove it. A failed save leaves
+   * the file where it was, for the caller to remove.
+   * @default false (the file is copied and left in place)
+   */
+  move?: boolean;
+}
+
+/**
+ * Hand a local file to `save` by path: `storage.save(name, localFile(tmp, { move: true }))`
+ * moves an upload's temp file into an fs storage without writing its bytes a second time.
+ */
+export function localFile(localPath: string, options: { move?: boolean } = {}): LocalFileContent {
+  if (typeof localPath !== "string" || localPath === "") {
+    throw new TypeError("localFile() needs the path of a file on disk.");
+  }
+  return { localPath, move: options.move ?? false };
+}
+
+/**
  * What a caller may hand to `save`: bytes, text, a Node stream, a web stream,
- * or an async iterable of chunks. Streams are never buffered whole.
+ * an async iterable of chunks, or a file on disk (`localFile()`). Streams
+ * are never buffered whole.
  */
 export type StorageContent =
   | Uint8Array
   | string
   | Readable
   | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array>;
+  | AsyncIterable<Uint8Array>
+  | LocalFileContent;
 
 export interface SaveOptions {
   /** MIME type stored with the object (clouds) or used when serving. Guessed from the name when absent. */

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import fsp from "node:fs/promises";
 import { Readable } from "node:stream";
-import type { SaveOptions, Storage } from "../storage/types.js";
+import { localFile, type SaveOptions, type Storage } from "../storage/types.js";
 import { type ByteReader, bufferReader, type ImageSize, readImageSize } from "./image-size.js";
 import { extensionOf } from "./naming.js";
 
@@ -88,8 +88,10 @@ export class UploadedFile {
   /**
    * Stores the file under `name` (or the free variant the storage picks) and
    * returns the final name. The client's name travels as `originalName`
-   * metadata; the detected type is the stored content type. The temp file is
-   * streamed into the storage, then removed.
+   * metadata; the detected type is the stored content type. A temp file is
+   * handed over by path: an fs storage on the same filesystem links it into
+   * place without copying a byte, other storages stream it; either way it is
+   * gone afterwards. When the save fails the temp file stays until `cleanup`.
    */
   async saveTo(storage: Storage, name: string, options: SaveOptions = {}): Promise<string> {
     const saveOptions: SaveOptions = {
@@ -97,7 +99,7 @@ export class UploadedFile {
       ...options,
       metadata: { originalName: this.filename, sha256: this.sha256, ...options.metadata },
     };
-    const content = this.memory ?? createReadStream(this.requirePath());
+    const content = this.memory ?? localFile(this.requirePath(), { move: true });
     const finalName = await storage.save(name, content, saveOptions);
     await this.cleanup();
     return finalName;

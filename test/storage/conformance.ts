@@ -1,7 +1,11 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkName } from "../../src/storage/names.js";
-import type { Storage } from "../../src/storage/types.js";
+import { localFile, type Storage } from "../../src/storage/types.js";
 import { BAD_NAMES, NAME_ERROR_CODES } from "./bad-names.js";
 
 export interface ConformanceSetup {
@@ -95,6 +99,42 @@ export function storageConformance(
       expect(await storage.save("b.tar.gz", "2")).toMatch(/^b_[A-Za-z0-9]{7}\.tar\.gz$/);
       expect((await storage.read("docs/a.txt")).toString()).toBe("1");
       expect((await storage.read(second)).toString()).toBe("2");
+    });
+
+    it("saves a local file: copied by default, given up with move, never over a taken name", async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), "stowage-local-"));
+      try {
+        // Past one 5 MiB part, so s3 and azure take their multi-part path too.
+        const big = Buffer.alloc(6 * 1024 * 1024, 3);
+        big.write("start");
+        const kept = path.join(dir, "kept.bin");
+        const moved = path.join(dir, "moved.bin");
+        const small = path.join(dir, "small.txt");
+        await writeFile(kept, "kept");
+        await writeFile(moved, big);
+        await writeFile(small, "small");
+        expect(await storage.save("local/a.bin", localFile(kept))).toBe("local/a.bin");
+        expect(existsSync(kept)).toBe(true);
+        const second = await storage.save("local/a.bin", localFile(moved, { move: true }));
+        expect(second).toMatch(/^local\/a_[A-Za-z0-9]{7}\.bin$/);
+        expect(existsSync(moved)).toBe(false);
+        expect((await storage.read("local/a.bin")).toString()).toBe("kept");
+        expect((await storage.read(second)).equals(big)).toBe(true);
+        await storage.save("local/a.bin", localFile(small, { move: true }), { overwrite: true });
+        expect((await storage.read("local/a.bin")).toString()).toBe("small");
+        expect(existsSync(small)).toBe(false);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("keeps a local file it could not save, and names what went wrong", async () => {
+      const missing = path.join(tmpdir(), "stowage-no-such-file.bin");
+      await expectCode(
+        storage.save("local/gone.bin", localFile(missing, { move: true })),
+        "E_STORAGE",
+      );
+      expect(await storage.exists("local/gone.bin")).toBe(false);
     });
 
     it("replaces an existing file only when overwrite is true", async () => {

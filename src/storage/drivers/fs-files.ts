@@ -3,7 +3,7 @@ import fs, { createWriteStream, constants as fsConstants } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { DriverBody } from "../driver.js";
+import { type DriverBody, isLocalFile } from "../driver.js";
 
 /** Temp files sit beside their target so the final rename/link never crosses a filesystem. */
 export const TEMP_PATTERN = /^\.stowage-[0-9a-f]{16}\.tmp$/;
@@ -16,6 +16,8 @@ export interface TempWriter {
    * configured mode and returns its path. On failure nothing is left behind.
    */
   writeTemp(dir: string, body: DriverBody, signal?: AbortSignal): Promise<string>;
+  /** Makes `dir` (and its parents) unless it is known to exist; `fresh` forgets it first. */
+  ensureDir(dir: string, fresh?: boolean): Promise<void>;
 }
 
 /**
@@ -29,7 +31,8 @@ export function tempWriter(fileMode: number, dirMode: number): TempWriter {
   /** Whether the umask takes bits away from `fileMode`; unknown until the first file. */
   let umaskNarrows: boolean | undefined;
 
-  const ensureDir = async (dir: string) => {
+  const ensureDir = async (dir: string, fresh = false) => {
+    if (fresh) knownDirs.delete(dir);
     if (knownDirs.has(dir)) return;
     await fsp.mkdir(dir, { recursive: true, mode: dirMode });
     if (knownDirs.size >= MAX_KNOWN_DIRS) knownDirs.clear();
@@ -37,6 +40,14 @@ export function tempWriter(fileMode: number, dirMode: number): TempWriter {
   };
 
   const writeOnce = async (temp: string, body: DriverBody, signal?: AbortSignal) => {
+    if (isLocalFile(body)) {
+      // A kernel copy (copy_file_range, or a reflink where the filesystem shares blocks). It takes
+      // the source's mode, not the umask's, so the configured mode is always set explicitly.
+      signal?.throwIfAborted();
+      await fsp.copyFile(body.localPath, temp, fsConstants.COPYFILE_EXCL);
+      await fsp.chmod(temp, fileMode);
+      return;
+    }
     // "wx": a temp name that somehow exists is never written through.
     if (Buffer.isBuffer(body))
       await fsp.writeFile(temp, body, { flag: "wx", mode: fileMode, signal });
@@ -46,6 +57,7 @@ export function tempWriter(fileMode: number, dirMode: number): TempWriter {
   };
 
   return {
+    ensureDir,
     async writeTemp(dir, body, signal) {
       await ensureDir(dir);
       const temp = path.join(dir, `.stowage-${randomBytes(8).toString("hex")}.tmp`);
@@ -54,8 +66,9 @@ export function tempWriter(fileMode: number, dirMode: number): TempWriter {
           await writeOnce(temp, body, signal);
         } catch (error) {
           // A remembered folder was removed behind our back: make it again, once.
-          // Only bytes can be written again; a stream is already spent.
-          if (!isMissing(error) || !knownDirs.has(dir) || !Buffer.isBuffer(body)) throw error;
+          // Only bytes and files can be written again; a stream is already spent.
+          const again = Buffer.isBuffer(body) || isLocalFile(body);
+          if (!isMissing(error) || !knownDirs.has(dir) || !again) throw error;
           knownDirs.delete(dir);
           await ensureDir(dir);
           await writeOnce(temp, body, signal);

@@ -3,7 +3,13 @@ import * as fsp from "node:fs/promises";
 import path from "node:path";
 import { lookup } from "mrmime";
 import { ConfigError, PathTraversalError } from "../../errors.js";
-import { type DriverBody, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import {
+  type DriverBody,
+  dispositionHeader,
+  encodeName,
+  isLocalFile,
+  type StorageDriver,
+} from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import { signQuery } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
@@ -22,7 +28,11 @@ export interface FsOptions {
   dirMode?: number;
 }
 
-/** Local disk: atomic writes (temp file + rename) and exclusive create (hard link). */
+/**
+ * Local disk: atomic writes (temp file + rename) and exclusive create (hard
+ * link). A `localFile()` the caller gives up is linked into place itself
+ * when it is on the root's filesystem, so a large upload is written once.
+ */
 export function fsDriver(options: FsOptions): StorageDriver {
   const root = path.resolve(options.root);
   const baseUrl = options.baseUrl ?? "/media/";
@@ -72,37 +82,83 @@ export function fsDriver(options: FsOptions): StorageDriver {
   const writeTemp = (key: string, body: DriverBody, signal?: AbortSignal): Promise<string> =>
     writer.writeTemp(path.dirname(toPath(key)), body, signal);
 
+  /**
+   * Whether the caller's file can become the stored file as is: a regular
+   * file with no other name, on the same filesystem as `dir`. It then gets
+   * the configured mode before any link makes it visible.
+   */
+  const canTakeOver = async (source: string, dir: string): Promise<boolean> => {
+    await writer.ensureDir(dir);
+    const dirInfo = await fsp.stat(dir).catch(async (error: unknown) => {
+      // A remembered folder was removed behind our back: make it again.
+      if (!isMissing(error)) throw error;
+      await writer.ensureDir(dir, true);
+      return fsp.stat(dir);
+    });
+    const info = await fsp.lstat(source);
+    // A symlink or a file with a second name elsewhere would let that other path change the object.
+    if (!info.isFile() || info.nlink !== 1 || info.dev !== dirInfo.dev) return false;
+    if ((info.mode & 0o7777) !== fileMode) await fsp.chmod(source, fileMode);
+    return true;
+  };
+
+  /**
+   * Runs `commit` on a file that holds the bytes with the configured mode and
+   * may be linked or renamed into place: the caller's own file when it gives
+   * it up and it can be taken over (no byte copied), else a temp file written
+   * beside the target and removed afterwards. The caller's file is never
+   * removed here: the policy layer removes a moved file once the save succeeded.
+   */
+  async function withStaged<T>(
+    key: string,
+    body: DriverBody,
+    signal: AbortSignal | undefined,
+    commit: (staged: string) => Promise<T>,
+  ): Promise<T> {
+    if (isLocalFile(body) && body.move) {
+      signal?.throwIfAborted();
+      if (await canTakeOver(body.localPath, path.dirname(toPath(key)))) {
+        try {
+          return await commit(body.localPath);
+        } catch (error) {
+          // Same device number yet another mount (a bind mount): link/rename say EXDEV. Copy.
+          if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+        }
+      }
+    }
+    const temp = await writeTemp(key, body, signal);
+    try {
+      return await commit(temp);
+    } finally {
+      // Linked under its final name (or renamed away): the temp name is only a second link.
+      await removeQuietly(temp);
+    }
+  }
+
   return {
     kind: "fs",
     conditionalPut: true,
     acceptsBytes: true,
+    acceptsLocalFiles: true,
 
     async put(key, body, writeOptions) {
-      const temp = await writeTemp(key, body, writeOptions.signal);
-      try {
-        if (writeOptions.ifNoneMatch) await linkOrTaken(temp, toPath(key));
-        else return await fsp.rename(temp, toPath(key));
-      } catch (error) {
-        await removeQuietly(temp);
-        throw error;
-      }
-      // Linked under its final name: the temp name is only a second link to drop.
-      await removeQuietly(temp);
+      const target = toPath(key);
+      await withStaged(key, body, writeOptions.signal, async (staged) => {
+        if (writeOptions.ifNoneMatch) await linkOrTaken(staged, target);
+        else await fsp.rename(staged, target);
+      });
     },
 
-    async createFirstFree(candidates, body, writeOptions) {
+    createFirstFree(candidates, body, writeOptions) {
       const first = candidates.next().value as string;
-      const temp = await writeTemp(first, body, writeOptions.signal);
-      try {
+      return withStaged(first, body, writeOptions.signal, async (staged) => {
         let candidate = first;
         // link() fails with EEXIST instead of replacing, so two racing saves get two names.
-        while (!(await linkOrTaken(temp, toPath(candidate), false))) {
+        while (!(await linkOrTaken(staged, toPath(candidate), false))) {
           candidate = candidates.next().value as string;
         }
         return candidate;
-      } finally {
-        await removeQuietly(temp);
-      }
+      });
     },
 
     async get(key, getOptions) {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { ConfigError } from "../../errors.js";
 import {
+  bodyStream,
   type DriverBody,
   type DriverWriteOptions,
   dispositionHeader,
@@ -35,7 +36,7 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
     // A copy: the caller may reuse its buffer after save() returns.
     if (Buffer.isBuffer(body)) return Buffer.from(body);
     const chunks: Buffer[] = [];
-    for await (const chunk of body) {
+    for await (const chunk of bodyStream(body)) {
       signal?.throwIfAborted();
       chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     }

@@ -1,7 +1,15 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import type * as S3 from "@aws-sdk/client-s3";
 import { importOptional } from "../../errors.js";
-import { dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import {
+  bodyStream,
+  dispositionHeader,
+  encodeName,
+  isLocalFile,
+  type StorageDriver,
+} from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import type { ListEntry, StorageStat } from "../types.js";
 
@@ -87,6 +95,7 @@ export function s3Driver(options: S3Options): StorageDriver {
     kind: "s3",
     conditionalPut: conditional,
     acceptsBytes: true,
+    acceptsLocalFiles: true,
 
     async put(name, body, writeOptions) {
       const { sdk, client } = await load();
@@ -104,18 +113,24 @@ export function s3Driver(options: S3Options): StorageDriver {
         writeOptions.ifNoneMatch && isTaken(error)
           ? new NameTakenError(name, { cause: error })
           : error;
-      if (Buffer.isBuffer(body)) {
-        // Bytes in hand: one PutObject (atomic on S3), not lib-storage's part machinery.
+      const putObject = async (Body: Buffer | Readable, ContentLength: number) => {
         try {
-          await client.send(
-            new sdk.PutObjectCommand({ ...params, Body: body, ContentLength: body.length }),
-            { abortSignal: writeOptions.signal },
-          );
-          return;
+          await client.send(new sdk.PutObjectCommand({ ...params, Body, ContentLength }), {
+            abortSignal: writeOptions.signal,
+          });
         } catch (error) {
           throw taken(error);
         }
+      };
+      // Bytes in hand: one PutObject (atomic on S3), not lib-storage's part machinery.
+      if (Buffer.isBuffer(body)) return putObject(body, body.length);
+      const partSize = options.partSize ?? 5 * 1024 * 1024;
+      if (isLocalFile(body)) {
+        // A file's size is known up front: up to one part, a single PutObject streamed from disk.
+        const { size } = await stat(body.localPath);
+        if (size <= partSize) return putObject(createReadStream(body.localPath), size);
       }
+      const stream = bodyStream(body);
       // A stream of unknown length: lib-storage sends one PutObject or a multipart upload.
       const { Upload } = await importOptional<typeof import("@aws-sdk/lib-storage")>(
         "@aws-sdk/lib-storage",
@@ -124,14 +139,14 @@ export function s3Driver(options: S3Options): StorageDriver {
       const upload = new Upload({
         client,
         queueSize: options.queueSize ?? 4,
-        partSize: options.partSize ?? 5 * 1024 * 1024,
+        partSize,
         leavePartsOnError: false,
-        params: { ...params, Body: body },
+        params: { ...params, Body: stream },
       });
       const abort = () => void upload.abort();
       writeOptions.signal?.addEventListener("abort", abort, { once: true });
       // A failing body must fail the upload (lib-storage then aborts the multipart upload).
-      const bodyFailed = new Promise<never>((_, reject) => body.once("error", reject));
+      const bodyFailed = new Promise<never>((_, reject) => stream.once("error", reject));
       try {
         await Promise.race([upload.done(), bodyFailed]);
       } catch (error) {
