@@ -98,6 +98,38 @@ export class MalformedUploadError extends UploadError {
   }
 }
 
+/** Longest piece of a refused name quoted back in a message. */
+const MAX_QUOTED_NAME = 100;
+
+/** A client's name quoted for a message: control characters shown as `\xNN`, long names cut. */
+function quoteName(raw: string): string {
+  const cut = raw.length > MAX_QUOTED_NAME ? `${raw.slice(0, MAX_QUOTED_NAME)}…` : raw;
+  const shown = cut.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+  return `"${shown}"`;
+}
+
+/**
+ * A file part's name is a path, not a plain file name (400): `../../x`,
+ * `/etc/x`, `C:\x`, `..&#x2F;x`, or one with control characters. Nothing of
+ * the upload is kept. `filenames: "basename"` accepts such names instead.
+ */
+export class UnsafeFilenameError extends UploadError {
+  /** The name exactly as the client sent it. */
+  readonly filename: string;
+
+  constructor(field: string, filename: string, reason: "folders" | "control characters") {
+    super(
+      "E_UNSAFE_FILENAME",
+      `The file name of "${field}" must be a plain name without ${reason}; got ${quoteName(filename)}.`,
+      { status: 400, field },
+    );
+    this.filename = filename;
+  }
+}
+
 /** The client stopped sending for longer than the idle timeout (408). */
 export class UploadTimeoutError extends UploadError {
   readonly timeoutMs: number;

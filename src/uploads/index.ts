@@ -7,6 +7,7 @@ export {
   type FieldError,
   MalformedUploadError,
   type SizeLimit,
+  UnsafeFilenameError,
   UploadAbortedError,
   UploadCountError,
   UploadError,
@@ -21,9 +22,11 @@ export {
   extensionOf,
   sanitizeFilename,
   storageSafeName,
+  type UnsafeFilenameReason,
   type UploadContext,
   UploadNameError,
   type UploadTo,
+  unsafeFilenameReason,
   uploadName,
 } from "./naming.js";
 export {

@@ -43,6 +43,25 @@ export function sanitizeFilename(raw: string): string {
   return truncateBytes(clean, MAX_NAME_BYTES);
 }
 
+/** Why a client's file name is refused under `filenames: "reject"`. */
+export type UnsafeFilenameReason = "folders" | "control characters";
+
+/**
+ * Why `raw` is not a plain file name, or `undefined` when it is one. A name
+ * with a path separator (`/`, `\`, also HTML-escaped as `&#x2F;`), a drive
+ * (`C:`), a `.` or `..` segment, or a control character (NUL included) is
+ * refused rather than cut down: browsers send bare names, so anything else
+ * comes from a tool or an attacker.
+ */
+export function unsafeFilenameReason(raw: string): UnsafeFilenameReason | undefined {
+  for (const form of new Set([raw, decodeEntities(raw)])) {
+    if (/[\u0000-\u001f\u007f]/.test(form)) return "control characters";
+    if (/[/\\]/.test(form) || /^[a-zA-Z]:/.test(form)) return "folders";
+    if (form.trim() === "." || form.trim() === "..") return "folders";
+  }
+  return undefined;
+}
+
 /** The extension, lower-cased, without the dot; `""` when there is none. */
 export function extensionOf(name: string): string {
   const base = name.slice(name.lastIndexOf("/") + 1);

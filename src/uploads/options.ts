@@ -42,6 +42,15 @@ export interface UploadOptions {
   allowSvg?: boolean;
   /** Validators per file field name; every file of that field must pass all of them. @default {} */
   validators?: Record<string, Validator[]>;
+  /**
+   * What to do with a file name that is a path (`../../x`, `/etc/x`, `C:\x`,
+   * `..&#x2F;x`) or holds control characters. `"reject"` fails the parse
+   * with a 400 `E_UNSAFE_FILENAME` naming the field; `"basename"` keeps
+   * the last segment without control characters, as Django does (`x`).
+   * Either way the name is never used as a path.
+   * @default "reject"
+   */
+  filenames?: "reject" | "basename";
   /** Cancels the parse; everything written so far is removed. */
   signal?: AbortSignal;
 }
@@ -62,6 +71,7 @@ export interface ResolvedUploadOptions {
   verifyType: boolean;
   allowSvg: boolean;
   validators: Record<string, Validator[]>;
+  filenames: "reject" | "basename";
   signal: AbortSignal | undefined;
 }
 
@@ -99,12 +109,20 @@ export function resolveUploadOptions(options: UploadOptions = {}): ResolvedUploa
     }
     numbers[key] = value;
   }
+  const filenames = options.filenames ?? "reject";
+  if (filenames !== "reject" && filenames !== "basename") {
+    throw new ConfigError(
+      `Upload option "filenames" must be "reject" or "basename"; found ${JSON.stringify(filenames)}.`,
+      { key: "media.uploads.filenames" },
+    );
+  }
   return {
     ...numbers,
     tmpDir: options.tmpDir ?? defaultTmpDir(),
     verifyType: options.verifyType ?? true,
     allowSvg: options.allowSvg ?? false,
     validators: options.validators ?? {},
+    filenames,
     signal: options.signal,
   };
 }

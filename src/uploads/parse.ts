@@ -1,6 +1,7 @@
 import fsp from "node:fs/promises";
 import {
   type FieldError,
+  UnsafeFilenameError,
   UploadAbortedError,
   UploadCountError,
   UploadError,
@@ -11,7 +12,7 @@ import {
 import { removeQuietly, UploadedFile } from "./file.js";
 import { FileSink } from "./file-sink.js";
 import { MultipartParser } from "./multipart.js";
-import { sanitizeFilename } from "./naming.js";
+import { sanitizeFilename, unsafeFilenameReason } from "./naming.js";
 import { type ResolvedUploadOptions, resolveUploadOptions, type UploadOptions } from "./options.js";
 import type { PartInfo } from "./part-headers.js";
 import { bodyKind, declaredLength, openRequest, type UploadRequest } from "./request.js";
@@ -155,6 +156,11 @@ class UploadParse {
         throw new UploadCountError("parts", this.options.maxParts);
       }
       return;
+    }
+    if (this.options.filenames === "reject") {
+      const reason = unsafeFilenameReason(info.filename);
+      // Before a byte of the file is written: the parse fails and everything so far is removed.
+      if (reason !== undefined) throw new UnsafeFilenameError(info.name, info.filename, reason);
     }
     this.countPart("files");
     this.sink = new FileSink({

@@ -29,6 +29,12 @@ const part = (headers: string, content: string | Buffer) =>
     Buffer.from("\r\n"),
   ]);
 const close = Buffer.from(`--${B}--\r\n`);
+
+async function storedNames(where: TemporaryMedia): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of where.storage.list()) names.push(entry.name);
+  return names;
+}
 const fileHeaders = (name: string, filename: string) =>
   `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: text/plain`;
 
@@ -175,24 +181,27 @@ describe("bad input over HTTP", () => {
     },
   );
 
-  test.each(TRAVERSAL_NAMES.filter(([raw]) => raw !== ""))(
-    "the traversal filename %j is stored inside the media root as %j",
-    async (raw, safe) => {
+  test.each(TRAVERSAL_NAMES.map(([raw]) => raw))(
+    "the traversal filename %j is refused with 400, a message, no temp file and nothing stored",
+    async (raw) => {
+      const storedBefore = await storedNames(media);
+      // A first file big enough to be on disk already when the bad name arrives.
       const bytes = Buffer.concat([
-        part(fileHeaders("f", raw.replace(/"/g, "%22")), "payload"),
+        part(fileHeaders("ok", "fine.txt"), "f".repeat(4096)),
+        part(fileHeaders("doc", raw.replace(/"/g, "%22")), "payload"),
         close,
       ]);
       const outcome = server.nextOutcome();
       const response = await sendRaw(server.port, [requestHead(CT, bytes.length), bytes]);
-      expect(response.status).toBe(200);
-      const { saved } = await outcome;
-      expect(saved).toHaveLength(1);
-      expect(saved![0].startsWith("uploads/")).toBe(true);
-      expect(saved![0].slice("uploads/".length)).toMatch(
-        new RegExp(`^${safe.replace(".", "(_[^/]+)?\\.")}$|^${safe}(_\\w+)?$`),
+      expect(await outcome).toMatchObject({ status: 400, code: "E_UNSAFE_FILENAME" });
+      expect(response.status).toBe(400);
+      const json = JSON.parse(response.body);
+      expect(json.success).toBe(false);
+      expect(json.errors.doc.join(" ")).toMatch(
+        /^The file name of "doc" must be a plain name without (folders|control characters); got ".+"\.$/,
       );
-      expect(await media.storage.read(saved![0])).toEqual(Buffer.from("payload"));
       expect(await media.leftoverTempFiles()).toEqual([]);
+      expect(await storedNames(media)).toEqual(storedBefore);
     },
   );
 
@@ -247,4 +256,42 @@ describe("bad input over HTTP", () => {
     expect((await outcome).saved).toHaveLength(1);
     expect(multipartBody).toBeTypeOf("function");
   });
+});
+
+describe('filenames: "basename" (Django\'s behaviour)', () => {
+  let basenameMedia: TemporaryMedia;
+  let basenameServer: Awaited<ReturnType<typeof startUploadServer>>;
+  beforeAll(async () => {
+    basenameMedia = await temporaryMedia();
+    basenameServer = await startUploadServer(basenameMedia.storage, {
+      tmpDir: basenameMedia.tmpDir,
+      memoryThreshold: 1024,
+      filenames: "basename",
+    });
+  });
+  afterAll(async () => {
+    await basenameServer.close();
+    await basenameMedia.cleanup();
+  });
+
+  test.each(TRAVERSAL_NAMES)(
+    "the traversal filename %j is stored inside the media root as %j",
+    async (raw, safe) => {
+      const bytes = Buffer.concat([
+        part(fileHeaders("f", raw.replace(/"/g, "%22")), "payload"),
+        close,
+      ]);
+      const outcome = basenameServer.nextOutcome();
+      const response = await sendRaw(basenameServer.port, [requestHead(CT, bytes.length), bytes]);
+      expect(response.status).toBe(200);
+      const { saved } = await outcome;
+      expect(saved).toHaveLength(1);
+      expect(saved![0].startsWith("uploads/")).toBe(true);
+      expect(saved![0].slice("uploads/".length)).toMatch(
+        new RegExp(`^${safe.replace(".", "(_[^/]+)?\\.")}$|^${safe}(_\\w+)?$`),
+      );
+      expect(await basenameMedia.storage.read(saved![0])).toEqual(Buffer.from("payload"));
+      expect(await basenameMedia.leftoverTempFiles()).toEqual([]);
+    },
+  );
 });

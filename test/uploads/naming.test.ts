@@ -1,16 +1,44 @@
 import { describe, expect, test } from "vitest";
 import { PathTraversalError } from "../../src/errors.js";
+import { UnsafeFilenameError } from "../../src/uploads/errors.js";
 import {
   sanitizeFilename,
   storageSafeName,
   UploadNameError,
+  unsafeFilenameReason,
   uploadName,
 } from "../../src/uploads/naming.js";
-import { TRAVERSAL_NAMES } from "./traversal-names.js";
+import { resolveUploadOptions } from "../../src/uploads/options.js";
+import { PLAIN_NAMES, TRAVERSAL_NAMES } from "./traversal-names.js";
 
 describe("sanitizeFilename", () => {
   test.each(TRAVERSAL_NAMES)("%j becomes %j", (raw, expected) => {
     expect(sanitizeFilename(raw)).toBe(expected);
+  });
+
+  test("an empty name becomes unnamed", () => {
+    expect(sanitizeFilename("")).toBe("unnamed");
+  });
+});
+
+describe("unsafeFilenameReason", () => {
+  test.each(TRAVERSAL_NAMES)("refuses %j", (raw) => {
+    expect(unsafeFilenameReason(raw)).toBeDefined();
+  });
+
+  test.each([
+    ["../../x", "folders"],
+    ["..&#x2F;x", "folders"],
+    ["C:x.txt", "folders"],
+    ["..", "folders"],
+    ["a\u0000b.txt", "control characters"],
+    ["a&#1;b.txt", "control characters"],
+  ])("says why %j is refused: %s", (raw, reason) => {
+    expect(unsafeFilenameReason(raw)).toBe(reason);
+  });
+
+  test.each(PLAIN_NAMES)("accepts the plain name %j", (raw) => {
+    expect(unsafeFilenameReason(raw)).toBeUndefined();
   });
 
   test("cuts an 8 KB name to 255 bytes and keeps the extension", () => {
@@ -70,5 +98,27 @@ describe("uploadName", () => {
 
   test("refuses a function that returns a traversal", () => {
     expect(() => uploadName(() => "../../etc/passwd", "a.txt")).toThrow(PathTraversalError);
+  });
+});
+
+describe("the filenames option", () => {
+  test('defaults to "reject" and refuses anything but "reject" or "basename"', () => {
+    expect(resolveUploadOptions().filenames).toBe("reject");
+    expect(resolveUploadOptions({ filenames: "basename" }).filenames).toBe("basename");
+    expect(() => resolveUploadOptions({ filenames: "strip" as unknown as "reject" })).toThrow(
+      /"filenames" must be "reject" or "basename"; found "strip"/,
+    );
+  });
+
+  test("the refusal quotes a long or control-laden name readably", () => {
+    const error = new UnsafeFilenameError("doc", `../${"a".repeat(300)}\u0000`, "folders");
+    expect(error).toMatchObject({ code: "E_UNSAFE_FILENAME", status: 400, field: "doc" });
+    expect(error.message).toBe(
+      `The file name of "doc" must be a plain name without folders; got "../${"a".repeat(97)}…".`,
+    );
+    const control = new UnsafeFilenameError("doc", "a\u0000b.txt", "control characters");
+    expect(control.message).toBe(
+      'The file name of "doc" must be a plain name without control characters; got "a\\x00b.txt".',
+    );
   });
 });

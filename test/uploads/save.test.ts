@@ -25,7 +25,7 @@ test.each([
   "saveTo stores a file %s under a free name and removes the temp file",
   async (_label, memoryThreshold) => {
     const form = new MultipartBuilder()
-      .file("doc", "../../Report 2024.txt", "first", "text/plain")
+      .file("doc", "Report 2024.txt", "first", "text/plain")
       .file("doc", "Report 2024.txt", "second", "text/plain")
       .build();
     const result = await parseUpload(
@@ -122,6 +122,7 @@ test("the public API of stowage/uploads", () => {
       "MalformedUploadError",
       "NON_FIELD_ERRORS",
       "UPLOAD_DEFAULTS",
+      "UnsafeFilenameError",
       "UploadAbortedError",
       "UploadCountError",
       "UploadError",
@@ -150,6 +151,7 @@ test("the public API of stowage/uploads", () => {
       "storageSafeName",
       "stowageUploads",
       "typeAgreesWithExtension",
+      "unsafeFilenameReason",
       "uploadErrorReply",
       "uploadErrorResponse",
       "uploadFormErrors",
