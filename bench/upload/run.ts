@@ -1,5 +1,9 @@
 // Upload throughput: one large file in a multipart POST over loopback (curl -F),
 // Stowage vs bare busboy -> fs, multer, formidable and Django 3.2 on gunicorn.
+// Every server is started first and warmed up with one upload; then each round
+// sends the same curl command to every server, the order rotating from round to
+// round so a change in machine load does not favour one server. Medians are
+// reported, with the server's CPU time per GiB (robust on a busy machine).
 // Usage: npm run bench -- upload [--size MiB] [--runs N] [--quick] [--only a,b]
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -32,13 +37,15 @@ const { values } = parseArgs({
 const sizeMiB = Number(values.size ?? (values.quick ? 64 : 1024));
 const runs = Number(values.runs ?? (values.quick ? 1 : 3));
 const kinds = (values.only ?? "stowage,busboy,multer,formidable,django").split(",");
+/** The warm-up upload: big enough to get every server's hot path compiled. */
+const warmUpMiB = Math.min(sizeMiB, 32);
 
-async function makeInput(): Promise<string> {
-  const file = path.join(work, `input-${sizeMiB}MiB.bin`);
-  if (existsSync(file) && statSync(file).size === sizeMiB * 1024 * 1024) return file;
+async function makeInput(mib: number): Promise<string> {
+  const file = path.join(work, `input-${mib}MiB.bin`);
+  if (existsSync(file) && statSync(file).size === mib * 1024 * 1024) return file;
   mkdirSync(work, { recursive: true });
   const out = createWriteStream(file);
-  for (let index = 0; index < sizeMiB; index += 1) {
+  for (let index = 0; index < mib; index += 1) {
     if (!out.write(randomBytes(1024 * 1024)))
       await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
@@ -156,60 +163,107 @@ function curl(port: number, file: string): Promise<{ status: number; seconds: nu
 const median = (numbers: number[]) =>
   [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
+/** User + system CPU seconds the process has used so far (clock ticks are 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(", ");
+
+interface Server extends Running {
+  kind: string;
+  outDir: string;
+  tmpDir: string;
+  baselineKiB: number;
+  speeds: number[];
+  cpuPerGiB: number[];
+}
+
+function resetDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
+
+async function upload(server: Server, file: string): Promise<number> {
+  const { status, seconds } = await curl(server.port, file);
+  if (status !== 200) throw new Error(`${server.kind} answered ${status}`);
+  resetDir(server.outDir);
+  return seconds;
+}
+
 async function main(): Promise<void> {
-  const input = await makeInput();
+  const input = await makeInput(sizeMiB);
+  const warmUp = await makeInput(warmUpMiB);
   const bytes = statSync(input).size;
-  const rows: { kind: string; mbps: number; peakMiB: number; growthMiB: number }[] = [];
-  for (const kind of kinds) {
-    const outDir = path.join(work, `out-${kind}`);
-    const tmpDir = path.join(work, `tmp-${kind}`);
-    for (const dir of [outDir, tmpDir]) {
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
+  const loadBefore = loadAverage();
+  const servers: Server[] = [];
+  try {
+    for (const kind of kinds) {
+      const outDir = path.join(work, `out-${kind}`);
+      const tmpDir = path.join(work, `tmp-${kind}`);
+      resetDir(outDir);
+      resetDir(tmpDir);
+      const running = await start(kind, outDir, tmpDir);
+      servers.push({ ...running, kind, outDir, tmpDir, baselineKiB: 0, speeds: [], cpuPerGiB: [] });
     }
-    const server = await start(kind, outDir, tmpDir);
-    try {
-      await curl(server.port, path.join(here, "django_app.py")); // warm-up: a tiny file
-      rmSync(outDir, { recursive: true, force: true });
-      mkdirSync(outDir, { recursive: true });
+    for (const server of servers) {
+      await upload(server, warmUp);
       // Reset the high-water mark so start-up (tsx compiling, Django importing) does not count.
       writeFileSync(`/proc/${server.pid}/clear_refs`, "5");
-      const baseline = memoryKiB(server.pid, "VmRSS");
-      const speeds: number[] = [];
-      for (let run = 0; run < runs; run += 1) {
-        const { status, seconds } = await curl(server.port, input);
-        if (status !== 200) throw new Error(`${kind} answered ${status}`);
-        speeds.push(bytes / 1e6 / seconds);
-        rmSync(outDir, { recursive: true, force: true });
-        mkdirSync(outDir, { recursive: true });
+      server.baselineKiB = memoryKiB(server.pid, "VmRSS");
+    }
+    for (let round = 0; round < runs; round += 1) {
+      const order = servers.map((_, index) => servers[(index + round) % servers.length]);
+      for (const server of order) {
+        const cpuBefore = cpuSeconds(server.pid);
+        const seconds = await upload(server, input);
+        server.cpuPerGiB.push(((cpuSeconds(server.pid) - cpuBefore) * 2 ** 30) / bytes);
+        server.speeds.push(bytes / 1e6 / seconds);
       }
-      const peak = memoryKiB(server.pid, "VmHWM");
-      rows.push({
-        kind,
-        mbps: median(speeds),
-        peakMiB: peak / 1024,
-        growthMiB: (peak - baseline) / 1024,
-      });
-      console.error(`${kind}: ${speeds.map((speed) => speed.toFixed(0)).join(", ")} MB/s`);
-    } finally {
+      console.error(
+        `round ${round + 1}: ${order.map((s) => `${s.kind} ${s.speeds.at(-1)!.toFixed(0)}`).join(", ")} MB/s`,
+      );
+    }
+    const peaks = servers.map((server) => memoryKiB(server.pid, "VmHWM"));
+    report(servers, peaks, loadBefore);
+  } finally {
+    for (const server of servers) {
       server.child.kill("SIGTERM");
       await new Promise((resolve) => server.child.once("exit", resolve));
-      rmSync(outDir, { recursive: true, force: true });
-      rmSync(tmpDir, { recursive: true, force: true });
+      rmSync(server.outDir, { recursive: true, force: true });
+      rmSync(server.tmpDir, { recursive: true, force: true });
     }
   }
-  const reference = rows.find((row) => row.kind === "busboy")?.mbps;
+}
+
+function report(servers: Server[], peaks: number[], loadBefore: string): void {
+  const reference = servers.find((server) => server.kind === "busboy");
+  const referenceSpeed = reference && median(reference.speeds);
   console.log(
-    `\nUpload of one ${sizeMiB} MiB file, curl -F over loopback, median of ${runs} (MB = 10^6 bytes)\n`,
+    `\nUpload of one ${sizeMiB} MiB file, curl -F over loopback, median of ${runs} rounds (rotating order, after a ${warmUpMiB} MiB warm-up per server; MB = 10^6 bytes)`,
   );
-  console.log("| server | MB/s | vs bare busboy | peak RSS (MiB) | RSS growth (MiB) |");
-  console.log("|---|---:|---:|---:|---:|");
-  for (const row of rows) {
-    const ratio = reference ? `${(row.mbps / reference).toFixed(2)}x` : "n/a";
+  console.log(
+    `Load average before: ${loadBefore}; after: ${loadAverage()} (${os.cpus().length} CPUs)\n`,
+  );
+  console.log(
+    "| server | MB/s | vs bare busboy | server CPU s per GiB | peak RSS (MiB) | RSS growth (MiB) |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|");
+  servers.forEach((server, index) => {
+    const speed = median(server.speeds);
+    const ratio = referenceSpeed ? `${(speed / referenceSpeed).toFixed(2)}x` : "n/a";
+    const peakMiB = peaks[index] / 1024;
+    const growthMiB = (peaks[index] - server.baselineKiB) / 1024;
     console.log(
-      `| ${row.kind} | ${row.mbps.toFixed(0)} | ${ratio} | ${row.peakMiB.toFixed(1)} | ${row.growthMiB.toFixed(1)} |`,
+      `| ${server.kind} | ${speed.toFixed(0)} | ${ratio} | ${median(server.cpuPerGiB).toFixed(2)} | ${peakMiB.toFixed(1)} | ${growthMiB.toFixed(1)} |`,
     );
-  }
+  });
 }
 
 await main();

@@ -26,6 +26,7 @@ const CR = 0x0d;
 const LF = 0x0a;
 const DASH = 0x2d;
 const HEADER_END = Buffer.from("\r\n\r\n");
+const EMPTY = Buffer.alloc(0);
 /** Padding allowed between a boundary and its line break (RFC 2046 "transport padding"). */
 const MAX_PADDING = 64;
 
@@ -37,7 +38,8 @@ export function isValidBoundary(boundary: string): boolean {
 /**
  * A push parser for multipart/form-data: no I/O, no buffering of bodies.
  * Bodies are found with `Buffer.indexOf` (native search) and handed on as
- * slices; only a possible partial delimiter at a chunk's end is carried over.
+ * slices of the caller's chunks; only a possible partial delimiter at a
+ * chunk's end is carried over, and joined with the next chunk's first bytes.
  * Errors are thrown from `write`/`end` as `UploadError`s.
  */
 export class MultipartParser {
@@ -46,7 +48,7 @@ export class MultipartParser {
   private readonly delimiter: Buffer;
   /** Bytes held back because they may begin a delimiter. */
   private carry: Buffer;
-  private headerBytes: Buffer = Buffer.alloc(0);
+  private headerBytes: Buffer = EMPTY;
   private afterDelimiter = "";
   private preambleSeen = 0;
 
@@ -65,11 +67,21 @@ export class MultipartParser {
   }
 
   write(chunk: Buffer): void {
-    let buffer = chunk;
-    if (this.carry.length > 0) {
-      buffer = Buffer.concat([this.carry, chunk]);
-      this.carry = Buffer.alloc(0);
+    let rest = chunk;
+    // Bytes held back from the last chunk are joined with just enough of this one to tell
+    // whether they begin a delimiter: a small copy, never one of the whole chunk.
+    while (this.carry.length > 0 && rest.length > 0 && this.state !== State.Done) {
+      const take = Math.min(rest.length, this.delimiter.length);
+      const joined = Buffer.concat([this.carry, rest.subarray(0, take)]);
+      this.carry = EMPTY;
+      this.run(joined);
+      rest = rest.subarray(take);
     }
+    if (rest.length > 0) this.run(rest);
+  }
+
+  /** Feed one buffer through the state machine; a possible partial delimiter at its end is carried. */
+  private run(buffer: Buffer): void {
     let position = 0;
     while (position < buffer.length) {
       switch (this.state) {
@@ -197,7 +209,7 @@ export class MultipartParser {
         complete: true,
       });
     }
-    this.headerBytes = Buffer.alloc(0);
+    this.headerBytes = EMPTY;
     this.state = State.Body;
     this.handlers.onPart(parsePartHeaders(block, this.limits.maxFieldNameSize));
     return start + (end + HEADER_END.length - before);

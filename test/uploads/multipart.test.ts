@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { multipartBody } from "../../src/testing/multipart.js";
 import { UploadError } from "../../src/uploads/errors.js";
 import { isValidBoundary, MultipartParser } from "../../src/uploads/multipart.js";
@@ -60,6 +60,41 @@ describe("MultipartParser", () => {
     }
     const bytewise = Array.from({ length: sample.body.length - 1 }, (_, index) => index + 1);
     expect(parse(sample.body, "XyZ", bytewise)).toEqual(expected);
+  });
+
+  test("never copies a whole chunk when one ends in what may begin a delimiter", () => {
+    const boundary = "----formBoundary7MA4YWxkTrZu0gW";
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n`,
+    );
+    // 1 MiB chunks, each ending in a partial delimiter (then not one): the worst case for a carry.
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    Buffer.from(`\r\n--${boundary.slice(0, 10)}`).copy(chunk, chunk.length - 12);
+    const chunks = [head, chunk, chunk, chunk, Buffer.from(`\r\n--${boundary}--\r\n`)];
+    const concat = vi.spyOn(Buffer, "concat");
+    let received = 0;
+    const parser = new MultipartParser(
+      boundary,
+      { maxHeaderSize: 8192, maxFieldNameSize: 200 },
+      {
+        onPart: () => undefined,
+        onData: (data) => {
+          received += data.length;
+        },
+        onPartEnd: () => undefined,
+      },
+    );
+    try {
+      for (const each of chunks) parser.write(each);
+      parser.end();
+      const largest = Math.max(
+        ...concat.mock.calls.map(([list]) => list.reduce((sum, b) => sum + b.length, 0)),
+      );
+      expect(largest).toBeLessThanOrEqual(2 * (boundary.length + 4) + head.length);
+    } finally {
+      concat.mockRestore();
+    }
+    expect(received).toBe(3 * chunk.length);
   });
 
   test("accepts a preamble, transport padding and an epilogue", () => {
