@@ -1,5 +1,6 @@
 // One upload server per process, so each one's peak RSS is its own.
 // Usage: tsx bench/upload/servers.ts KIND OUT_DIR TMP_DIR; prints "ready PORT".
+import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,11 +34,16 @@ function stowageServer(): http.Server {
   });
 }
 
-function busboyServer(): http.Server {
+/** The Node limit: busboy piped into fs; with `hash`, a sha256 of each file beside it. */
+function busboyServer(hash: boolean): http.Server {
   return http.createServer((req, res) => {
     const parser = busboy({ headers: req.headers });
     const writes: Promise<void>[] = [];
     parser.on("file", (_name, stream, info) => {
+      if (hash) {
+        const digest = createHash("sha256");
+        stream.on("data", (chunk: Buffer) => digest.update(chunk));
+      }
       writes.push(
         pipeline(
           stream,
@@ -83,7 +89,8 @@ function formidableServer(): http.Server {
 
 const makers: Record<string, () => http.Server> = {
   stowage: stowageServer,
-  busboy: busboyServer,
+  busboy: () => busboyServer(false),
+  "busboy-sha256": () => busboyServer(true),
   multer: multerServer,
   formidable: formidableServer,
 };
