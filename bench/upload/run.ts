@@ -216,10 +216,11 @@ async function main(): Promise<void> {
       servers.push({ ...running, kind, outDir, tmpDir, baselineKiB: 0, speeds: [], cpuPerGiB: [] });
     }
     for (const server of servers) {
-      await upload(server, warmUp);
-      // Reset the high-water mark so start-up (tsx compiling, Django importing) does not count.
-      writeFileSync(`/proc/${server.pid}/clear_refs`, "5");
+      // Growth is measured from the idle server, so the warm-up's growth counts too; the
+      // high-water mark is reset so start-up (tsx compiling, Django importing) does not.
       server.baselineKiB = memoryKiB(server.pid, "VmRSS");
+      writeFileSync(`/proc/${server.pid}/clear_refs`, "5");
+      await upload(server, warmUp);
     }
     for (let round = 0; round < runs; round += 1) {
       const order = servers.map((_, index) => servers[(index + round) % servers.length]);
