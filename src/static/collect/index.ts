@@ -16,7 +16,8 @@ import {
   outputIsPresent,
   planOutputs,
   sha256,
-  writeOutput,
+  writeContent,
+  writeVariants,
 } from "./outputs.js";
 import { type CollectStorage, uploadFile, uploadManifest } from "./remote.js";
 import { readSources, sameSources, stampSources } from "./sources.js";
@@ -177,52 +178,74 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     return summary;
   }
 
-  const variantsBySha = new Map<string, Partial<Record<CompressionFormat, Uint8Array>>>();
-  if (jobs.size > 0) {
-    const compressor = createCompressor({ formats, workers: options.workers });
-    try {
-      const results = await compressor.compress(
-        [...jobs.values()].map((o) => ({ id: o.sha, path: o.path, content: o.content })),
-        (done, total) => progress("compress", done, total),
-      );
-      for (const result of results) variantsBySha.set(result.id, result.variants);
-    } finally {
-      await compressor.close();
-    }
-  }
-
-  if (options.clear) {
-    await clearRoot(root);
-  }
+  if (options.clear) await clearRoot(root);
 
   const nextState = emptyState(settings);
   nextState.sources = stamps;
   for (const [name, record] of reused) nextState.outputs[name] = record;
-  let writtenCount = 0;
+  const record = (output: Output, kept: CompressionFormat[]) => {
+    nextState.outputs[output.path] = {
+      sha: output.sha,
+      variants: kept,
+      link: output.linkTo ? true : undefined,
+    };
+  };
+
   if (remote) {
+    let uploaded = 0;
     await mapLimit(toWrite, 8, async (output) => {
       if (await uploadFile(remote, output)) {
         summary.bytes += output.content.byteLength;
         summary.written.push(output.path);
       }
-      nextState.outputs[output.path] = { sha: output.sha, variants: [] };
-      progress("write", ++writtenCount, toWrite.length);
+      record(output, []);
+      progress("write", ++uploaded, toWrite.length);
     });
-  }
-  await mapLimit(remote ? [] : toWrite, 16, async (output) => {
-    const written = await writeOutput(root, output, variantsBySha.get(output.sha) ?? {});
-    summary.bytes += written.bytes;
-    summary.written.push(output.path);
-    for (const format of written.variants) {
-      summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
-    }
-    nextState.outputs[output.path] = {
-      sha: output.sha,
-      variants: written.variants,
-      link: output.linkTo ? true : undefined,
+  } else {
+    // Files are written while the threads compress; each file's variants as soon as they come back.
+    const bySha = new Map<string, Output[]>();
+    for (const output of toWrite) bySha.set(output.sha, [...(bySha.get(output.sha) ?? []), output]);
+    const variantWrites: Promise<void>[] = [];
+    const saveVariants = (
+      sha: string,
+      variants: Partial<Record<CompressionFormat, Uint8Array>>,
+    ) => {
+      for (const output of bySha.get(sha) ?? []) {
+        variantWrites.push(
+          writeVariants(root, output.path, variants).then(({ bytes, kept }) => {
+            summary.bytes += bytes;
+            for (const format of kept)
+              summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
+            record(output, kept);
+          }),
+        );
+      }
     };
-    progress("write", ++writtenCount, toWrite.length);
-  });
+    const compressor =
+      jobs.size > 0 ? createCompressor({ formats, workers: options.workers }) : null;
+    const compressing = compressor
+      ? compressor
+          .compress(
+            [...jobs.values()].map((o) => ({ id: o.sha, path: o.path, content: o.content })),
+            (done, total, outcome) => {
+              if (outcome) saveVariants(outcome.id, outcome.variants);
+              progress("compress", done, total);
+            },
+          )
+          .finally(() => compressor.close())
+      : Promise.resolve([]);
+    let written = 0;
+    const writing = mapLimit(toWrite, 16, async (output) => {
+      summary.bytes += await writeContent(root, output);
+      summary.written.push(output.path);
+      // Not compressed this time: remove whatever variants an older content had.
+      if (!jobs.has(output.sha)) saveVariants(output.sha, {});
+      progress("write", ++written, toWrite.length);
+    });
+    await Promise.all([compressing, writing]);
+    // Every callback has run by now, so the list of variant writes is complete.
+    await Promise.all(variantWrites);
+  }
 
   if (config.hash && hashedFiles) {
     summary.manifest = manifestOf(hashedFiles);

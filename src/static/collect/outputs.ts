@@ -107,19 +107,28 @@ export function planOutputs(
   return outputs;
 }
 
-/**
- * Write one output (or link it to its source) and its variants; remove any
- * variant an older content had but this one did not earn.
- */
-export async function writeOutput(
-  root: string,
-  output: Output,
-  variants: Partial<Record<CompressionFormat, Uint8Array>>,
-): Promise<{ bytes: number; variants: CompressionFormat[] }> {
+/** Write one output, or link it to its source; returns the bytes written. */
+export async function writeContent(root: string, output: Output): Promise<number> {
   const file = path.join(root, output.path);
-  if (output.linkTo) await linkAtomic(file, output.linkTo);
-  else await writeAtomic(file, output.content);
-  let bytes = output.linkTo ? 0 : output.content.byteLength;
+  if (output.linkTo) {
+    await linkAtomic(file, output.linkTo);
+    return 0;
+  }
+  await writeAtomic(file, output.content);
+  return output.content.byteLength;
+}
+
+/**
+ * Write the variants an output earned and remove the ones it did not: a
+ * variant of older content must not outlive it.
+ */
+export async function writeVariants(
+  root: string,
+  name: string,
+  variants: Partial<Record<CompressionFormat, Uint8Array>>,
+): Promise<{ bytes: number; kept: CompressionFormat[] }> {
+  const file = path.join(root, name);
+  let bytes = 0;
   const kept: CompressionFormat[] = [];
   for (const format of ["br", "gzip", "zstd"] as const) {
     const variantFile = file + VARIANT_EXTENSIONS[format];
@@ -129,11 +138,10 @@ export async function writeOutput(
       kept.push(format);
       bytes += data.byteLength;
     } else {
-      // A variant of older content must not outlive it.
       await removeIfPresent(variantFile);
     }
   }
-  return { bytes, variants: kept };
+  return { bytes, kept };
 }
 
 /** The manifest of a hashing run: original -> hashed names, and SRI for each hashed file. */

@@ -31,11 +31,13 @@ export interface Compressor {
    * thread. The first failing file rejects the whole call with a
    * `CompressionFailedError` naming it; files not yet started are not started.
    *
-   * @param onProgress called after each file with the count done so far and the total
+   * @param onProgress called after each file with the count done so far, the
+   *   total, and that file's outcome when it went through a thread (so the
+   *   caller can write it while the others are still compressing)
    */
   compress(
     jobs: CompressJob[],
-    onProgress?: (done: number, total: number) => void,
+    onProgress?: (done: number, total: number, outcome?: CompressOutcome) => void,
   ): Promise<CompressOutcome[]>;
   /** Worker threads alive right now (they start on demand and stop on `close`). */
   readonly threadCount: number;
@@ -90,7 +92,7 @@ interface BatchContext {
   pool: WorkerPool;
   settings: CodecSettings;
   window: number;
-  onProgress: ((done: number, total: number) => void) | undefined;
+  onProgress: ((done: number, total: number, outcome?: CompressOutcome) => void) | undefined;
 }
 
 function runBatch(jobs: CompressJob[], context: BatchContext): Promise<CompressOutcome[]> {
@@ -126,7 +128,7 @@ function runBatch(jobs: CompressJob[], context: BatchContext): Promise<CompressO
             if (failed) return;
             outcomes[index].variants = (result as WorkerResult).variants;
             done++;
-            onProgress?.(done, total);
+            onProgress?.(done, total, outcomes[index]);
             if (done === total) resolve(outcomes);
             else startMore();
           },
