@@ -38,6 +38,8 @@ export interface CollectOptions {
   link?: boolean;
   /** Compression worker threads. @default os.availableParallelism() */
   workers?: number;
+  /** Brotli quality, 0-11; 11 is WhiteNoise's, 2.4x slower for about 1.5% smaller files. @default 10 */
+  brotliQuality?: number;
   onProgress?: (phase: CollectPhase, done: number, total: number) => void;
   /**
    * Upload to this storage (e.g. S3) instead of writing into `static.root`.
@@ -222,7 +224,13 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
       }
     };
     const compressor =
-      jobs.size > 0 ? createCompressor({ formats, workers: options.workers }) : null;
+      jobs.size > 0
+        ? createCompressor({
+            formats,
+            workers: options.workers,
+            brotliQuality: options.brotliQuality,
+          })
+        : null;
     const compressing = compressor
       ? compressor
           .compress(
