@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { build } from "esbuild";
 import { createStorage } from "../../src/storage/index.js";
-import { startS3rver } from "../../test/storage/services/start.js";
+import { s3rverClient, startS3rver } from "../../test/storage/services/start.js";
 import { compare, median, type RoundOptions } from "./rounds.js";
 
 const { values } = parseArgs({
@@ -186,14 +186,7 @@ try {
 
 async function s3Part(child: string) {
   const s3rver = await startS3rver(["bench"]);
-  const client = new S3Client({
-    endpoint: s3rver.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  const client = s3rverClient(s3rver.endpoint);
   try {
     const s3Storage = (round: string) =>
       createStorage({ driver: "s3", bucket: "bench", location: round, client });

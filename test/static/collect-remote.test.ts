@@ -1,11 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/resolve.js";
 import { collect } from "../../src/static/collect/index.js";
 import { readManifestSync } from "../../src/static/manifest.js";
 import { createStorage } from "../../src/storage/index.js";
 import { makeProject } from "../helpers/project.js";
-import { type Service, startS3rver } from "../storage/services/start.js";
+import { type Service, s3rverClient, startS3rver } from "../storage/services/start.js";
 
 const BUCKET = "static-test";
 let s3rver: Service;
@@ -14,14 +14,7 @@ let project: Awaited<ReturnType<typeof makeProject>>;
 
 beforeAll(async () => {
   s3rver = await startS3rver([BUCKET]);
-  client = new S3Client({
-    endpoint: s3rver.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  client = s3rverClient(s3rver.endpoint);
 });
 afterAll(async () => {
   client?.destroy();

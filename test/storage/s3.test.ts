@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createStorage } from "../../src/storage/index.js";
 import { storageConformance } from "./conformance.js";
-import { type Service, startS3rver } from "./services/start.js";
+import { type Service, s3rverClient, startS3rver } from "./services/start.js";
 
 /*
  * s3rver gaps, stated here and in the README: it checks no signatures (only
@@ -16,14 +16,7 @@ let client: S3Client;
 
 beforeAll(async () => {
   s3rver = await startS3rver([BUCKET]);
-  client = new S3Client({
-    endpoint: s3rver.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  client = s3rverClient(s3rver.endpoint);
 });
 afterAll(async () => {
   client?.destroy();
