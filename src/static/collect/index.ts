@@ -209,18 +209,20 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     for (const output of toWrite) bySha.set(output.sha, [...(bySha.get(output.sha) ?? []), output]);
     const variantWrites: Promise<void>[] = [];
     const saveVariants = (
-      sha: string,
+      outputs: readonly Output[],
       variants: Partial<Record<CompressionFormat, Uint8Array>>,
     ) => {
-      for (const output of bySha.get(sha) ?? []) {
-        variantWrites.push(
-          writeVariants(root, output.path, variants).then(({ bytes, kept }) => {
-            summary.bytes += bytes;
-            for (const format of kept)
-              summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
-            record(output, kept);
-          }),
-        );
+      for (const output of outputs) {
+        const done = writeVariants(root, output.path, variants).then(({ bytes, kept }) => {
+          summary.bytes += bytes;
+          for (const format of kept) {
+            summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
+          }
+          record(output, kept);
+        });
+        // Awaited below; until then a failure must not count as unhandled.
+        done.catch(() => {});
+        variantWrites.push(done);
       }
     };
     const compressor =
@@ -236,7 +238,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
           .compress(
             [...jobs.values()].map((o) => ({ id: o.sha, path: o.path, content: o.content })),
             (done, total, outcome) => {
-              if (outcome) saveVariants(outcome.id, outcome.variants);
+              if (outcome) saveVariants(bySha.get(outcome.id) ?? [], outcome.variants);
               progress("compress", done, total);
             },
           )
@@ -247,7 +249,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
       summary.bytes += await writeContent(root, output);
       summary.written.push(output.path);
       // Not compressed this time: remove whatever variants an older content had.
-      if (!jobs.has(output.sha)) saveVariants(output.sha, {});
+      if (!jobs.has(output.sha)) saveVariants([output], {});
       progress("write", ++written, toWrite.length);
     });
     await Promise.all([compressing, writing]);
