@@ -3,8 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { captureOutput, makeProject } from "../helpers/project.js";
+import { makeProject, runCli } from "../helpers/project.js";
 
 let project: Awaited<ReturnType<typeof makeProject>> | undefined;
 afterEach(async () => {
@@ -12,12 +11,7 @@ afterEach(async () => {
   project = undefined;
 });
 
-async function run(args: string[], cwd: string) {
-  const stdout = captureOutput();
-  const stderr = captureOutput();
-  const code = await main(args, { cwd, env: {}, stdout, stderr, isTTY: false });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = runCli;
 
 describe("stowage CLI", () => {
   it("lists the commands with --help and exits 2 without a command", async () => {

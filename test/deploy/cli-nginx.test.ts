@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { captureOutput, makeProject } from "../helpers/project.js";
+import { makeProject, runCli } from "../helpers/project.js";
 
 let project: Awaited<ReturnType<typeof makeProject>> | undefined;
 afterEach(async () => {
@@ -8,12 +7,7 @@ afterEach(async () => {
   project = undefined;
 });
 
-async function run(args: string[], cwd: string) {
-  const stdout = captureOutput();
-  const stderr = captureOutput();
-  const code = await main(["nginx", ...args], { cwd, env: {}, stdout, stderr, isTTY: false });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (args: string[], cwd: string) => runCli(["nginx", ...args], cwd);
 
 describe("stowage nginx", () => {
   it("prints a server block for the project's static and media folders", async () => {

@@ -42,3 +42,12 @@ export function captureOutput() {
     },
   };
 }
+
+/** Run the CLI in-process with `cwd`, no env overrides and no terminal; returns the code and output. */
+export async function runCli(args: string[], cwd: string) {
+  const { main } = await import("../../src/cli/main.js");
+  const stdout = captureOutput();
+  const stderr = captureOutput();
+  const code = await main(args, { cwd, env: {}, stdout, stderr, isTTY: false });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}

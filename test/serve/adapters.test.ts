@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaticFiles } from "../../src/serve/files.js";
 import { cases } from "./support/cases.js";
-import { makeFixture, TEST_MAX_MEMORY_FILE } from "./support/fixture.js";
+import { fixtureFiles, makeFixture } from "./support/fixture.js";
 import { request } from "./support/raw-http.js";
 import { adapters, type Running } from "./support/servers.js";
 
 // Built while collecting, so each row of the table becomes its own named test.
 const fixture = makeFixture();
-const files = createStaticFiles({
-  root: fixture.root,
-  linkTargets: [fixture.source],
-  maxMemoryFileSize: TEST_MAX_MEMORY_FILE,
-});
+const files = fixtureFiles(fixture);
 afterAll(() => fixture.cleanup());
 
 describe.each(Object.keys(adapters))("the %s adapter", (name) => {

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaticFiles } from "../../src/serve/files.js";
-import { makeFixture, SECRET, TEST_MAX_MEMORY_FILE } from "./support/fixture.js";
+import { fixtureFiles, makeFixture, SECRET } from "./support/fixture.js";
 import { HOSTILE_TARGETS, NORMALISED_BY_URL_PARSERS } from "./support/hostile.js";
 import { buildRequest, request, sendRaw } from "./support/raw-http.js";
 import { adapters, type Running } from "./support/servers.js";
 
 const fixture = makeFixture();
-const files = createStaticFiles({
-  root: fixture.root,
-  linkTargets: [fixture.source],
-  maxMemoryFileSize: TEST_MAX_MEMORY_FILE,
-});
+const files = fixtureFiles(fixture);
 afterAll(() => fixture.cleanup());
 
 describe.each(Object.keys(adapters))("the %s adapter under hostile input", (name) => {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
+import { createStaticFiles, type StaticFiles } from "../../../src/serve/files.js";
 
 export const HASHED_CSS = "css/app.0123456789ab.css";
 export const SECRET = "TOP-SECRET-7f3a9c-never-send-me";
@@ -93,4 +94,13 @@ export function makeFixture(): Fixture {
     big,
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
+}
+
+/** The production file table every adapter test serves: the fixture's root, links into its source allowed. */
+export function fixtureFiles(fixture: Fixture): StaticFiles {
+  return createStaticFiles({
+    root: fixture.root,
+    linkTargets: [fixture.source],
+    maxMemoryFileSize: TEST_MAX_MEMORY_FILE,
+  });
 }
