@@ -116,10 +116,12 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   };
 
   const remote = options.storage;
+  // What the root holds matters only against a previous state, and only for a local root.
+  const present = remote || !state ? new Set<string>() : await listRoot(root);
   if (
     state &&
     sameSources(state, stamps) &&
-    (remote !== undefined || allOutputsPresent(await listRoot(root), state))
+    (remote !== undefined || allOutputsPresent(present, state))
   ) {
     summary.unchanged = listing.files.size;
     summary.ms = Math.round(performance.now() - started);
@@ -146,7 +148,6 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   }
 
   // Decide what must be written and which contents still need compressing.
-  const present = remote ? new Set<string>() : await listRoot(root);
   const toWrite: Output[] = [];
   const reused = new Map<string, OutputRecord>();
   for (const output of outputs) {
