@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
+import { checkUploadOptions } from "../uploads/options-check.js";
 import type {
   CompressionFormat,
   ResolvedConfig,
@@ -218,8 +219,8 @@ export function resolveConfig(
   for (const [name, spec] of Object.entries(namedStorages)) {
     storages[name] = storageSpec(spec, `media.storages.${name}`, baseDir)!;
   }
-  const uploads = raw.media?.uploads ?? {};
-  if (!isObject(uploads)) fail("media.uploads", "an object of upload limits", uploads);
+  const uploads = { ...checkUploadOptions(raw.media?.uploads, "media.uploads") };
+  if (uploads.tmpDir !== undefined) uploads.tmpDir = path.resolve(baseDir, uploads.tmpDir);
   const variants = raw.images?.variants ?? {};
   if (!isObject(variants)) fail("images.variants", "an object of named variants", variants);
   const maxInputPixels = raw.images?.maxInputPixels;
@@ -247,7 +248,7 @@ export function resolveConfig(
         root: path.resolve(baseDir, "media"),
       },
       storages,
-      uploads: uploads as Record<string, unknown>,
+      uploads,
     },
     images: {
       variants: variants as Record<string, Record<string, unknown>>,

@@ -1,6 +1,6 @@
 import type { UploadedFile } from "./file.js";
 import { formatBytes } from "./format.js";
-import { typeAgreesWithExtension } from "./sniff.js";
+import { typeAgreesWithExtension, typeMismatchMessage } from "./type-agreement.js";
 
 /**
  * One rule for the files of a field. `validate` returns a message a person
@@ -66,7 +66,7 @@ export function realType(types: string[] = []): Validator {
         return `The file's content is ${file.detectedType}, which is not accepted here. Accepted: ${types.join(", ")}.`;
       }
       if (!typeAgreesWithExtension(file.detectedType, file.extension)) {
-        return `The file's content (${file.detectedType}) does not match its extension ".${file.extension}".`;
+        return typeMismatchMessage(file);
       }
       return undefined;
     },
