@@ -14,13 +14,12 @@ export class BodyConsumedError extends UploadError {
 }
 
 /** The body parser an app most likely mounted for this content type. */
-function parserFor(contentType: string): string {
-  const type = contentType.split(";")[0].trim().toLowerCase();
-  if (type === "application/x-www-form-urlencoded") return "express.urlencoded() (body-parser)";
-  if (type === "multipart/form-data") return "another multipart parser (multer, formidable)";
-  if (type === "application/json" || type.endsWith("+json")) return "express.json() (body-parser)";
-  if (type.startsWith("text/")) return "express.text() (body-parser)";
-  return "a body parser such as express.raw()";
+function parserFor(type: string): string {
+  if (type === "application/x-www-form-urlencoded") return "express.urlencoded()";
+  if (type === "multipart/form-data") return "multer or formidable";
+  if (type === "application/json" || type.endsWith("+json")) return "express.json()";
+  if (type.startsWith("text/")) return "express.text()";
+  return "express.raw()";
 }
 
 function contentTypeOf(headers: HeadersLike | undefined): string {
@@ -34,17 +33,17 @@ function contentTypeOf(headers: HeadersLike | undefined): string {
 
 /**
  * Why the body can no longer be parsed, or `undefined` when it is unread. A
- * Node request whose `data` has been emitted (body-parser also marks it
- * `_body`), or a fetch `Request` with `bodyUsed`, would otherwise look like
- * an upload interrupted after 0 bytes.
+ * Node request whose `data` has been emitted or that has ended (older
+ * body-parsers also mark it `_body`), or a fetch `Request` with `bodyUsed`,
+ * would otherwise look like an upload interrupted after 0 bytes.
  */
 export function consumedBodyError(request: UploadRequest): BodyConsumedError | undefined {
   if (request instanceof Readable) {
     const req = request as Readable & { _body?: boolean; headers?: HeadersLike };
     if (!(req._body === true || req.readableDidRead || req.readableEnded)) return undefined;
-    const parser = parserFor(contentTypeOf(req.headers));
+    const type = contentTypeOf(req.headers).split(";")[0].trim().toLowerCase() || "this body";
     return new BodyConsumedError(
-      `The request body was already read by ${parser} before the upload parser ran, so nothing is left to parse. Mount the upload middleware before it, or mount that parser only on the routes that need it (app.post("/path", express.urlencoded(), handler)).`,
+      `The request body was already read by another body parser (for ${type}, usually ${parserFor(type)}) before the upload parser ran, so nothing is left to parse. Mount the upload middleware before it, or mount that parser only on the routes that need it (app.post("/path", express.urlencoded(), handler)).`,
     );
   }
   if ((request as Partial<Request>).bodyUsed === true) {

@@ -232,7 +232,11 @@ class UploadParse {
       this.field = undefined;
     } else if (this.pendingFile) {
       const pending = this.pendingFile;
-      this.completions.push(this.completeFile(pending.sink, pending.info, pending.slot));
+      const completion = this.completeFile(pending.sink, pending.info, pending.slot);
+      // Awaited by `complete` or `fail`; marked handled now, as a failed parse may remove the
+      // file while it is still being read.
+      completion.catch(() => undefined);
+      this.completions.push(completion);
       this.pendingFile = undefined;
       this.sink = undefined;
     }
