@@ -44,7 +44,7 @@ class UploadParse {
   private source: BodySource | undefined;
   private sink: FileSink | undefined;
   private pendingFile: { sink: FileSink; info: PartInfo; slot: number } | undefined;
-  private field: { name: string; value: ByteBlocks } | undefined;
+  private field: { name: string; value: ByteBlocks; decoder: TextDecoder } | undefined;
   private received = 0;
   private counts = { parts: 0, files: 0, fields: 0 };
   private idleTimer: NodeJS.Timeout | undefined;
@@ -180,7 +180,7 @@ class UploadParse {
   private onPart(info: PartInfo): void {
     if (info.filename === undefined) {
       this.countPart("fields");
-      this.field = { name: info.name, value: new ByteBlocks() };
+      this.field = { name: info.name, value: new ByteBlocks(), decoder: info.decoder };
       return;
     }
     if (info.filename === "") {
@@ -228,7 +228,7 @@ class UploadParse {
 
   private onPartEnd(): void {
     if (this.field) {
-      this.result.addField(this.field.name, this.field.value.take().toString("utf8"));
+      this.result.addField(this.field.name, this.field.decoder.decode(this.field.value.take()));
       this.field = undefined;
     } else if (this.pendingFile) {
       const pending = this.pendingFile;

@@ -8,6 +8,11 @@ export interface PartInfo {
   filename: string | undefined;
   /** The client's `Content-Type` for the part, lower-cased without parameters. */
   contentType: string | undefined;
+  /**
+   * How a field's bytes become text: the part's declared `charset`
+   * (RFC 7578 4.4), else UTF-8. A charset nobody knows is refused.
+   */
+  decoder: TextDecoder;
 }
 
 /**
@@ -100,6 +105,21 @@ function decodeExtendedValue(value: string, field: string): string {
   }
 }
 
+// `ignoreBOM`: a value starting with U+FEFF keeps it, as the client sent it.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+function textDecoder(charset: string | undefined, field: string): TextDecoder {
+  if (charset === undefined || /^utf-?8$/i.test(charset)) return utf8;
+  try {
+    return new TextDecoder(charset, { ignoreBOM: true });
+  } catch {
+    throw new MalformedUploadError(
+      `Field "${field}" declares the charset "${charset.slice(0, 40)}", which is not known; send UTF-8.`,
+      { field },
+    );
+  }
+}
+
 /** Header lines of one part, keyed by lower-case name; folded lines are joined. */
 function splitHeaderLines(block: string): Map<string, string> {
   const headers = new Map<string, string>();
@@ -183,6 +203,8 @@ export function parsePartHeaders(raw: Uint8Array, maxFieldNameSize: number): Par
   const extended = params.get("filename*");
   const filename =
     extended === undefined ? params.get("filename") : decodeExtendedValue(extended, name);
-  const contentType = headers.get("content-type")?.split(";")[0].trim().toLowerCase() || undefined;
-  return { name, filename, contentType };
+  const typeHeader = parseParameters(headers.get("content-type") ?? "");
+  const contentType = typeHeader.type || undefined;
+  const charset = typeHeader.params.get("charset");
+  return { name, filename, contentType, decoder: textDecoder(charset, name) };
 }
