@@ -126,7 +126,7 @@ function content(boundaryText: string) {
       fc.oneof(
         fc.constantFrom(...pieces).map((text) => Buffer.from(text, "latin1")),
         fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
-        fc.string({ maxLength: 20 }).map((text) => Buffer.from(text)),
+        fc.string({ unit: "grapheme", maxLength: 20 }).map((text) => Buffer.from(text)),
       ),
       { maxLength: 12 },
     )
@@ -148,7 +148,7 @@ function part(boundaryText: string) {
     filename: nameText.filter(
       (text) => !text.includes(":") && text.trim() !== "." && text.trim() !== "..",
     ),
-    text: fc.string({ maxLength: 60 }),
+    text: fc.string({ unit: "grapheme", maxLength: 30 }),
     bytes: content(boundaryText),
     headerName,
     before: spacing,
