@@ -1,0 +1,179 @@
+// Memory an upload server needs under two hostile loads, measured in a child
+// process so its RSS is its own:
+//  - burst: 8 concurrent requests of 40 files x 2.4 MB (each file under the
+//    default memoryThreshold), every parse held until all 8 are done;
+//  - dribble: one 673 KB file sent one byte per TCP segment; heap growth
+//    measured while the parse is still open.
+// Usage: npx tsx bench/upload/memory.ts [--src DIR]   (DIR: another checkout's src/, to compare)
+import { type ChildProcess, fork } from "node:child_process";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import v8 from "node:v8";
+import vm from "node:vm";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const MB = 1024 * 1024;
+const REQUESTS = 8;
+const FILES = 40;
+const FILE_SIZE = Math.round(2.4 * MB);
+const DRIBBLE = 673 * 1024;
+
+async function server(src: string): Promise<void> {
+  const { parseNodeUpload } = await import(
+    pathToFileURL(path.join(src, "uploads/adapters/node.ts")).href
+  );
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  let peak = 0;
+  setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10).unref();
+  const held: { cleanup(): Promise<void> }[] = [];
+  let waiting: (() => void)[] = [];
+  const tmpDir = path.join(os.tmpdir(), `stowage-bench-memory-${process.pid}`);
+  const app = http.createServer(async (req, res) => {
+    const result = await parseNodeUpload(req, res, {
+      tmpDir,
+      maxTotalSize: 200 * MB,
+      idleTimeout: 600_000,
+    });
+    if (req.url === "/dribble") {
+      res.end("ok");
+      await result.cleanup();
+      return;
+    }
+    // Hold every parse until all have finished, as handlers still saving their files would.
+    held.push(result);
+    if (held.length === REQUESTS) for (const release of waiting) release();
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    res.end("ok");
+  });
+  app.listen(0, "127.0.0.1", () => {
+    process.send?.({ port: (app.address() as net.AddressInfo).port });
+  });
+  process.on("message", async (message: string) => {
+    peak = process.memoryUsage().rss;
+    if (message === "reset") {
+      await Promise.all(held.splice(0).map((result) => result.cleanup()));
+      waiting = [];
+      gc();
+      process.send?.({ rss: process.memoryUsage().rss });
+    } else if (message === "peak") {
+      process.send?.({ peak });
+    } else if (message === "heap") {
+      gc();
+      gc();
+      const usage = process.memoryUsage();
+      process.send?.({ heap: usage.heapUsed + usage.arrayBuffers });
+    }
+  });
+}
+
+function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (reply: Record<string, T>) => {
+      if (key in reply) {
+        child.off("message", on);
+        resolve(reply[key]);
+      }
+    };
+    child.on("message", on);
+    child.send(message);
+  });
+}
+
+function multipart(): { body: Buffer; type: string } {
+  const boundary = "benchMemory";
+  const parts: Buffer[] = [];
+  for (let index = 0; index < FILES; index += 1) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="${index}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      Buffer.alloc(FILE_SIZE, index),
+      Buffer.from("\r\n"),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+function post(port: number, body: Buffer, type: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/",
+        headers: { "content-type": type, "content-length": body.length },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve());
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+async function dribble(port: number, child: ChildProcess): Promise<number> {
+  const boundary = "dribble";
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const socket = net.connect(port, "127.0.0.1");
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write(
+    `POST /dribble HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${head.length + DRIBBLE + tail.length}\r\n\r\n`,
+  );
+  socket.write(head);
+  const before = await ask<number>(child, "heap", "heap");
+  const byte = Buffer.from("a");
+  for (let index = 0; index < DRIBBLE; index += 1) {
+    await new Promise<void>((resolve) => socket.write(byte, () => resolve()));
+    // Let the segment go out alone.
+    if (index % 16 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const after = await ask<number>(child, "heap", "heap");
+  socket.end(tail);
+  await new Promise((resolve) => socket.once("close", resolve));
+  return after - before;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { src: { type: "string" }, serve: { type: "string" } } });
+  if (values.serve) return server(values.serve);
+  const src = path.resolve(values.src ?? path.join(here, "../../src"));
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", src], {
+    execArgv: ["--import", "tsx"],
+  });
+  const port = await new Promise<number>((resolve) =>
+    child.once("message", (message: { port: number }) => resolve(message.port)),
+  );
+  const idle = await ask<number>(child, "reset", "rss");
+  const { body, type } = multipart();
+  const started = Date.now();
+  await Promise.all(Array.from({ length: REQUESTS }, () => post(port, body, type)));
+  const peak = await ask<number>(child, "peak", "peak");
+  const seconds = (Date.now() - started) / 1000;
+  await ask(child, "reset", "rss");
+  const heapGrowth = await dribble(port, child);
+  child.kill();
+  console.log(`src: ${src}`);
+  console.log(
+    `burst (${REQUESTS} x ${FILES} x ${(FILE_SIZE / MB).toFixed(1)} MB): RSS ${(idle / MB).toFixed(0)} MB idle -> ${(peak / MB).toFixed(0)} MB peak (${seconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `dribble (${DRIBBLE / 1024} KB, one byte per segment): heap +${(heapGrowth / MB).toFixed(1)} MB while open`,
+  );
+}
+
+await main();
