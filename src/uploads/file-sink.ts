@@ -17,6 +17,9 @@ export interface FileSinkOptions {
   onTempFile(filePath: string): void;
 }
 
+/** Chunks smaller than this are copied together before they are written. */
+const SMALL_CHUNK = 4 * 1024;
+
 /** Temp files are written in large slices: fewer pauses of the request on fast disks. */
 const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -110,9 +113,14 @@ export class FileSink {
     if (this.tempPath) await removeQuietly(this.tempPath).catch(() => undefined);
   }
 
-  /** Large chunks go straight to the stream; small ones are gathered into one write. */
+  /**
+   * Chunks of a few KB or more (what a socket usually delivers) go straight
+   * to the stream, uncopied; tiny ones are gathered into one write, so each
+   * queued write carries at least `SMALL_CHUNK` bytes.
+   */
   private toDisk(chunk: Buffer): void {
-    if (this.staged.length === 0 && chunk.length >= BLOCK_SIZE) {
+    if (chunk.length >= SMALL_CHUNK) {
+      this.flushStaged();
       this.stream!.write(chunk);
       return;
     }

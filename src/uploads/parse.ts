@@ -19,7 +19,7 @@ import { MemoryBudget } from "./memory-budget.js";
 import { MultipartParser } from "./multipart.js";
 import { sanitizeFilename, unsafeFilenameReason } from "./naming.js";
 import { type ResolvedUploadOptions, resolveUploadOptions, type UploadOptions } from "./options.js";
-import type { PartInfo } from "./part-headers.js";
+import { fieldDecoder, type PartInfo } from "./part-headers.js";
 import { bodyKind, declaredLength, openRequest, type UploadRequest } from "./request.js";
 import { UploadResult } from "./result.js";
 import { SNIFF_BYTES, sniffType } from "./sniff.js";
@@ -180,7 +180,11 @@ class UploadParse {
   private onPart(info: PartInfo): void {
     if (info.filename === undefined) {
       this.countPart("fields");
-      this.field = { name: info.name, value: new ByteBlocks(), decoder: info.decoder };
+      this.field = {
+        name: info.name,
+        value: new ByteBlocks(),
+        decoder: fieldDecoder(info.charset, info.name),
+      };
       return;
     }
     if (info.filename === "") {

@@ -9,10 +9,11 @@ export interface PartInfo {
   /** The client's `Content-Type` for the part, lower-cased without parameters. */
   contentType: string | undefined;
   /**
-   * How a field's bytes become text: the part's declared `charset`
-   * (RFC 7578 4.4), else UTF-8. A charset nobody knows is refused.
+   * The part's declared `charset` (RFC 7578 4.4), which decodes a field's
+   * value (`fieldDecoder`); `undefined` for UTF-8. A charset nobody knows is
+   * refused with the headers.
    */
-  decoder: TextDecoder;
+  charset: string | undefined;
 }
 
 /**
@@ -108,7 +109,8 @@ function decodeExtendedValue(value: string, field: string): string {
 // `ignoreBOM`: a value starting with U+FEFF keeps it, as the client sent it.
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
-function textDecoder(charset: string | undefined, field: string): TextDecoder {
+/** How a field's bytes become text: its part's `charset`, or UTF-8. */
+export function fieldDecoder(charset: string | undefined, field: string): TextDecoder {
   if (charset === undefined || /^utf-?8$/i.test(charset)) return utf8;
   try {
     return new TextDecoder(charset, { ignoreBOM: true });
@@ -206,5 +208,7 @@ export function parsePartHeaders(raw: Uint8Array, maxFieldNameSize: number): Par
   const typeHeader = parseParameters(headers.get("content-type") ?? "");
   const contentType = typeHeader.type || undefined;
   const charset = typeHeader.params.get("charset");
-  return { name, filename, contentType, decoder: textDecoder(charset, name) };
+  // Refused now, before any of the value is read, when no decoder knows the charset.
+  const known = fieldDecoder(charset, name) === utf8 ? undefined : charset?.toLowerCase();
+  return { name, filename, contentType, charset: known };
 }
