@@ -33,13 +33,20 @@ async function server(src: string): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 10).unref();
   const held: { cleanup(): Promise<void> }[] = [];
+  let segments = 0;
   let waiting: (() => void)[] = [];
   const tmpDir = path.join(os.tmpdir(), `stowage-bench-memory-${process.pid}`);
   const app = http.createServer(async (req, res) => {
+    const push = req.push.bind(req);
+    req.push = (chunk, encoding) => {
+      if (chunk !== null) segments += 1;
+      return push(chunk, encoding);
+    };
     const result = await parseNodeUpload(req, res, {
       tmpDir,
       maxTotalSize: 200 * MB,
       idleTimeout: 600_000,
+      maxDuration: Number.POSITIVE_INFINITY,
     });
     if (req.url === "/dribble") {
       res.end("ok");
@@ -56,19 +63,20 @@ async function server(src: string): Promise<void> {
     process.send?.({ port: (app.address() as net.AddressInfo).port });
   });
   process.on("message", async (message: string) => {
-    peak = process.memoryUsage().rss;
     if (message === "reset") {
+      segments = 0;
       await Promise.all(held.splice(0).map((result) => result.cleanup()));
       waiting = [];
       gc();
-      process.send?.({ rss: process.memoryUsage().rss });
+      peak = process.memoryUsage().rss;
+      process.send?.({ rss: peak });
     } else if (message === "peak") {
       process.send?.({ peak });
     } else if (message === "heap") {
       gc();
       gc();
       const usage = process.memoryUsage();
-      process.send?.({ heap: usage.heapUsed + usage.arrayBuffers });
+      process.send?.({ heap: usage.heapUsed + usage.arrayBuffers, segments });
     }
   });
 }
@@ -122,7 +130,10 @@ function post(port: number, body: Buffer, type: string): Promise<void> {
   });
 }
 
-async function dribble(port: number, child: ChildProcess): Promise<number> {
+async function dribble(
+  port: number,
+  child: ChildProcess,
+): Promise<{ growth: number; segments: number }> {
   const boundary = "dribble";
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n`,
@@ -139,13 +150,14 @@ async function dribble(port: number, child: ChildProcess): Promise<number> {
   const byte = Buffer.from("a");
   for (let index = 0; index < DRIBBLE; index += 1) {
     await new Promise<void>((resolve) => socket.write(byte, () => resolve()));
-    // Let the segment go out alone.
-    if (index % 16 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const after = await ask<number>(child, "heap", "heap");
+  const segments = await ask<number>(child, "heap", "segments");
+  const closed = new Promise((resolve) => socket.once("close", resolve));
   socket.end(tail);
-  await new Promise((resolve) => socket.once("close", resolve));
-  return after - before;
+  if (!socket.destroyed) await closed;
+  return { growth: after - before, segments };
 }
 
 async function main(): Promise<void> {
@@ -165,14 +177,14 @@ async function main(): Promise<void> {
   const peak = await ask<number>(child, "peak", "peak");
   const seconds = (Date.now() - started) / 1000;
   await ask(child, "reset", "rss");
-  const heapGrowth = await dribble(port, child);
+  const dribbled = await dribble(port, child);
   child.kill();
   console.log(`src: ${src}`);
   console.log(
     `burst (${REQUESTS} x ${FILES} x ${(FILE_SIZE / MB).toFixed(1)} MB): RSS ${(idle / MB).toFixed(0)} MB idle -> ${(peak / MB).toFixed(0)} MB peak (${seconds.toFixed(1)} s)`,
   );
   console.log(
-    `dribble (${DRIBBLE / 1024} KB, one byte per segment): heap +${(heapGrowth / MB).toFixed(1)} MB while open`,
+    `dribble (${DRIBBLE / 1024} KB in ${dribbled.segments} segments): heap +${(dribbled.growth / MB).toFixed(1)} MB while open`,
   );
 }
 

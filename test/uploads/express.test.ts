@@ -73,6 +73,7 @@ describe("a body parser mounted before the upload middleware", () => {
           /^The request body was already read by another body parser \(for application\/x-www-form-urlencoded, usually express\.urlencoded\(\)\) before the upload parser ran, so nothing is left to parse\. Mount the upload middleware before it, or mount that parser only on the routes that need it/,
         );
         expect(message).not.toMatch(/interrupted/);
+        expect(await media.leftoverTempFiles()).toEqual([]);
       });
     },
   );
