@@ -2,27 +2,26 @@ import fsp from "node:fs/promises";
 import { ByteBlocks } from "./byte-blocks.js";
 import { fileFailures } from "./check-file.js";
 import { consumedBodyError } from "./consumed.js";
+import { Deadlines } from "./deadlines.js";
 import {
   type FieldError,
-  UnexpectedFileError,
   UnsafeFilenameError,
   UploadAbortedError,
-  UploadCountError,
   UploadError,
   UploadSizeError,
-  UploadTimeoutError,
   UploadValidationError,
 } from "./errors.js";
-import { removeQuietly, UploadedFile } from "./file.js";
+import { removeQuietly } from "./file.js";
 import { FileSink } from "./file-sink.js";
+import { finishFile } from "./finish-file.js";
 import { MemoryBudget } from "./memory-budget.js";
 import { MultipartParser } from "./multipart.js";
-import { sanitizeFilename, unsafeFilenameReason } from "./naming.js";
+import { unsafeFilenameReason } from "./naming.js";
 import { type ResolvedUploadOptions, resolveUploadOptions, type UploadOptions } from "./options.js";
+import { PartCounter } from "./part-counter.js";
 import { fieldDecoder, type PartInfo } from "./part-headers.js";
 import { bodyKind, declaredLength, openRequest, type UploadRequest } from "./request.js";
 import { UploadResult } from "./result.js";
-import { SNIFF_BYTES, sniffType } from "./sniff.js";
 import type { BodySource } from "./source.js";
 import { UrlencodedParser } from "./urlencoded.js";
 
@@ -39,22 +38,26 @@ class UploadParse {
   private readonly completions: Promise<void>[] = [];
   private readonly failures: FieldError[] = [];
   private readonly budget: MemoryBudget;
-  private readonly filesPerField = new Map<string, number>();
+  private readonly counter: PartCounter;
   private parser!: Parser;
   private source: BodySource | undefined;
   private sink: FileSink | undefined;
   private pendingFile: { sink: FileSink; info: PartInfo; slot: number } | undefined;
   private field: { name: string; value: ByteBlocks; decoder: TextDecoder } | undefined;
   private received = 0;
-  private counts = { parts: 0, files: 0, fields: 0 };
-  private idleTimer: NodeJS.Timeout | undefined;
-  private durationTimer: NodeJS.Timeout | undefined;
+  private readonly deadlines: Deadlines;
   private readonly onAbort = () => this.fail(new UploadAbortedError(this.received));
   private failed = false;
   private settle!: { resolve(result: UploadResult): void; reject(error: unknown): void };
 
   constructor(private readonly options: ResolvedUploadOptions) {
     this.budget = new MemoryBudget(options.maxMemoryPerRequest);
+    this.counter = new PartCounter(options);
+    this.deadlines = new Deadlines(
+      options,
+      () => this.received,
+      (error) => this.fail(error),
+    );
   }
 
   run(request: UploadRequest): Promise<UploadResult> {
@@ -86,7 +89,7 @@ class UploadParse {
     const { signal } = this.options;
     if (signal?.aborted) throw new UploadAbortedError(0, { cause: signal.reason });
     signal?.addEventListener("abort", this.onAbort, { once: true });
-    this.armTimers();
+    this.deadlines.start();
     if (kind.kind === "multipart") {
       await fsp.mkdir(this.options.tmpDir, { recursive: true, mode: 0o700 });
       this.parser = new MultipartParser(kind.boundary, this.options, {
@@ -96,7 +99,7 @@ class UploadParse {
       });
     } else {
       this.parser = new UrlencodedParser(this.options, (name, value) => {
-        this.countPart("fields");
+        this.counter.field();
         this.budget.addField(Buffer.byteLength(value));
         this.result.addField(name, value);
       });
@@ -116,7 +119,7 @@ class UploadParse {
   private onChunk(chunk: Buffer, expected: number | undefined): void {
     if (this.failed) return;
     try {
-      this.idleTimer?.refresh();
+      this.deadlines.touch();
       this.received += chunk.length;
       if (this.received > this.options.maxTotalSize) {
         throw new UploadSizeError("totalSize", this.options.maxTotalSize, this.received);
@@ -135,7 +138,7 @@ class UploadParse {
         source.pause();
         void sink.drained().then(() => {
           if (this.failed) return;
-          this.idleTimer?.refresh();
+          this.deadlines.touch();
           source.resume();
         });
       }
@@ -157,29 +160,9 @@ class UploadParse {
     }
   }
 
-  private countPart(kind: "files" | "fields"): void {
-    this.counts.parts += 1;
-    if (this.counts.parts > this.options.maxParts) {
-      throw new UploadCountError("parts", this.options.maxParts);
-    }
-    this.counts[kind] += 1;
-    const max = kind === "files" ? this.options.maxFiles : this.options.maxFields;
-    if (this.counts[kind] > max) throw new UploadCountError(kind, max);
-  }
-
-  /** With a `files` allowlist, a file in another field or one too many in its field is refused. */
-  private checkFileField(field: string): void {
-    const allowed = this.options.files;
-    if (allowed === undefined) return;
-    const seen = (this.filesPerField.get(field) ?? 0) + 1;
-    this.filesPerField.set(field, seen);
-    const max = Object.hasOwn(allowed, field) ? allowed[field] : 0;
-    if (seen > max) throw new UnexpectedFileError(field, max, Object.keys(allowed));
-  }
-
   private onPart(info: PartInfo): void {
     if (info.filename === undefined) {
-      this.countPart("fields");
+      this.counter.field();
       this.field = {
         name: info.name,
         value: new ByteBlocks(),
@@ -189,19 +172,15 @@ class UploadParse {
     }
     if (info.filename === "") {
       // An <input type="file"> left empty: browsers send a nameless, empty part. Django skips it too.
-      this.counts.parts += 1;
-      if (this.counts.parts > this.options.maxParts) {
-        throw new UploadCountError("parts", this.options.maxParts);
-      }
+      this.counter.part();
       return;
     }
-    this.checkFileField(info.name);
+    this.counter.file(info.name);
     if (this.options.filenames === "reject") {
       const reason = unsafeFilenameReason(info.filename);
       // Before a byte of the file is written: the parse fails and everything so far is removed.
       if (reason !== undefined) throw new UnsafeFilenameError(info.name, info.filename, reason);
     }
-    this.countPart("files");
     this.sink = new FileSink({
       field: info.name,
       maxFileSize: this.options.maxFileSize,
@@ -247,29 +226,13 @@ class UploadParse {
   }
 
   private async completeFile(sink: FileSink, info: PartInfo, slot: number): Promise<void> {
-    const stored = await sink.finish();
-    const head = stored.buffer
-      ? stored.buffer.subarray(0, SNIFF_BYTES)
-      : await readHead(stored.path!, SNIFF_BYTES);
-    const sniffed = await sniffType(head, sink.size <= head.length);
-    const file = new UploadedFile({
-      field: info.name,
-      filename: sanitizeFilename(info.filename ?? ""),
-      clientName: info.filename ?? "",
-      size: sink.size,
-      clientType: info.contentType,
-      detectedType: sniffed.mime,
-      detectedExtension: sniffed.ext,
-      sha256: stored.sha256,
-      buffer: stored.buffer,
-      path: stored.path,
-    });
+    const file = await finishFile(sink, info);
     this.result.setFile(slot, file);
     this.failures.push(...(await fileFailures(file, this.options)));
   }
 
   private async complete(): Promise<void> {
-    this.clearTimers();
+    this.deadlines.stop();
     this.source?.stop();
     await Promise.all(this.completions);
     if (this.failed) return;
@@ -277,32 +240,9 @@ class UploadParse {
     this.settle.resolve(this.result);
   }
 
-  private armTimers(): void {
-    const { idleTimeout, maxDuration } = this.options;
-    if (Number.isFinite(idleTimeout)) {
-      this.idleTimer = setTimeout(
-        () => this.fail(new UploadTimeoutError(idleTimeout, this.received)),
-        idleTimeout,
-      ).unref();
-    }
-    if (Number.isFinite(maxDuration)) {
-      this.durationTimer = setTimeout(
-        () => this.fail(new UploadTimeoutError(maxDuration, this.received, "duration")),
-        maxDuration,
-      ).unref();
-    }
-  }
-
-  private clearTimers(): void {
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.durationTimer);
-    this.idleTimer = undefined;
-    this.durationTimer = undefined;
-  }
-
   /** The parse is over: nothing outside may keep a reference to it. */
   private release(): void {
-    this.clearTimers();
+    this.deadlines.stop();
     this.options.signal?.removeEventListener("abort", this.onAbort);
   }
 
@@ -310,7 +250,7 @@ class UploadParse {
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    this.clearTimers();
+    this.deadlines.stop();
     this.source?.stop();
     void (async () => {
       await Promise.allSettled(this.sinks.map((sink) => sink.abort()));
@@ -319,18 +259,6 @@ class UploadParse {
       await Promise.allSettled(this.tempPaths.map((filePath) => removeQuietly(filePath)));
       this.settle.reject(error);
     })();
-  }
-}
-
-/** The first `length` bytes of a temp file, for type detection. */
-async function readHead(filePath: string, length: number): Promise<Buffer> {
-  const handle = await fsp.open(filePath, "r");
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
   }
 }
 
