@@ -17,10 +17,19 @@ import vm from "node:vm";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
-const REQUESTS = 8;
-const FILES = 40;
+const { values } = parseArgs({
+  options: {
+    src: { type: "string" },
+    serve: { type: "string" },
+    requests: { type: "string", default: "8" },
+    files: { type: "string", default: "40" },
+    dribble: { type: "string", default: "673" },
+  },
+});
+const REQUESTS = Number(values.requests);
+const FILES = Number(values.files);
 const FILE_SIZE = Math.round(2.4 * MB);
-const DRIBBLE = 673 * 1024;
+const DRIBBLE = Number(values.dribble) * 1024;
 
 async function server(src: string): Promise<void> {
   const { parseNodeUpload } = await import(
@@ -37,6 +46,15 @@ async function server(src: string): Promise<void> {
   let waiting: (() => void)[] = [];
   const tmpDir = path.join(os.tmpdir(), `stowage-bench-memory-${process.pid}`);
   const app = http.createServer(async (req, res) => {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      console.error(error);
+      res.statusCode = 500;
+      res.end(String(error));
+    }
+  });
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const push = req.push.bind(req);
     req.push = (chunk, encoding) => {
       if (chunk !== null) segments += 1;
@@ -58,7 +76,7 @@ async function server(src: string): Promise<void> {
     if (held.length === REQUESTS) for (const release of waiting) release();
     else await new Promise<void>((resolve) => waiting.push(resolve));
     res.end("ok");
-  });
+  }
   app.listen(0, "127.0.0.1", () => {
     process.send?.({ port: (app.address() as net.AddressInfo).port });
   });
@@ -72,13 +90,51 @@ async function server(src: string): Promise<void> {
       process.send?.({ rss: peak });
     } else if (message === "peak") {
       process.send?.({ peak });
-    } else if (message === "heap") {
-      gc();
-      gc();
-      const usage = process.memoryUsage();
-      process.send?.({ heap: usage.heapUsed + usage.arrayBuffers, segments });
+    } else if (message === "dribble") {
+      const heap = () => {
+        gc();
+        gc();
+        const usage = process.memoryUsage();
+        return usage.heapUsed + usage.arrayBuffers;
+      };
+      const { port } = app.address() as net.AddressInfo;
+      const { growth } = await dribble(port, heap);
+      process.send?.({ dribbled: { growth, segments } });
     }
   });
+}
+
+/**
+ * Sent from inside the server's process, yielding to the event loop after
+ * every byte: only then does the server read each byte as its own segment
+ * (a client in another process races ahead and the reads coalesce).
+ */
+async function dribble(port: number, heap: () => number): Promise<{ growth: number }> {
+  const boundary = "dribble";
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const socket = net.connect(port, "127.0.0.1");
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write(
+    `POST /dribble HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${head.length + DRIBBLE + tail.length}\r\nConnection: close\r\n\r\n`,
+  );
+  socket.write(head);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const before = heap();
+  const byte = Buffer.from("a");
+  for (let index = 0; index < DRIBBLE; index += 1) {
+    await new Promise<void>((resolve) => socket.write(byte, () => resolve()));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const growth = heap() - before;
+  socket.resume();
+  const closed = new Promise((resolve) => socket.once("close", resolve));
+  socket.end(tail);
+  if (!socket.destroyed) await closed;
+  return { growth };
 }
 
 function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
@@ -130,54 +186,29 @@ function post(port: number, body: Buffer, type: string): Promise<void> {
   });
 }
 
-async function dribble(
-  port: number,
-  child: ChildProcess,
-): Promise<{ growth: number; segments: number }> {
-  const boundary = "dribble";
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const socket = net.connect(port, "127.0.0.1");
-  socket.setNoDelay(true);
-  await new Promise((resolve) => socket.once("connect", resolve));
-  socket.write(
-    `POST /dribble HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${head.length + DRIBBLE + tail.length}\r\n\r\n`,
-  );
-  socket.write(head);
-  const before = await ask<number>(child, "heap", "heap");
-  const byte = Buffer.from("a");
-  for (let index = 0; index < DRIBBLE; index += 1) {
-    await new Promise<void>((resolve) => socket.write(byte, () => resolve()));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  const after = await ask<number>(child, "heap", "heap");
-  const segments = await ask<number>(child, "heap", "segments");
-  const closed = new Promise((resolve) => socket.once("close", resolve));
-  socket.end(tail);
-  if (!socket.destroyed) await closed;
-  return { growth: after - before, segments };
-}
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { src: { type: "string" }, serve: { type: "string" } } });
   if (values.serve) return server(values.serve);
   const src = path.resolve(values.src ?? path.join(here, "../../src"));
-  const child = fork(fileURLToPath(import.meta.url), ["--serve", src], {
-    execArgv: ["--import", "tsx"],
-  });
+  const child = fork(
+    fileURLToPath(import.meta.url),
+    ["--serve", src, "--requests", String(REQUESTS), "--dribble", String(DRIBBLE / 1024)],
+    {
+      execArgv: ["--import", "tsx"],
+    },
+  );
   const port = await new Promise<number>((resolve) =>
     child.once("message", (message: { port: number }) => resolve(message.port)),
   );
   const idle = await ask<number>(child, "reset", "rss");
+  console.error("burst...");
   const { body, type } = multipart();
   const started = Date.now();
   await Promise.all(Array.from({ length: REQUESTS }, () => post(port, body, type)));
   const peak = await ask<number>(child, "peak", "peak");
   const seconds = (Date.now() - started) / 1000;
   await ask(child, "reset", "rss");
-  const dribbled = await dribble(port, child);
+  console.error("dribble...");
+  const dribbled = await ask<{ growth: number; segments: number }>(child, "dribble", "dribbled");
   child.kill();
   console.log(`src: ${src}`);
   console.log(
