@@ -198,7 +198,12 @@ if (!config.file?.endsWith("${name}")) throw new Error(\`loaded \${config.file},
         : `the cli harness runs stowage commands only, not "${other}"; mark the block <!-- snippet: not run: REASON --> instead.`;
     },
     prepare(code) {
-      return { files: { "snippet.sh": `set -e\n${code}\n` }, command: ["sh", "snippet.sh"] };
+      // npx would look the name up in the registry; here it means the installed bin.
+      const npx = 'npx() { [ "$1" = stowage ] || return 127; shift; stowage "$@"; }';
+      return {
+        files: { "snippet.sh": `set -e\n${npx}\n${code}\n` },
+        command: ["sh", "snippet.sh"],
+      };
     },
   },
 } satisfies Record<string, Harness>;
