@@ -1,11 +1,10 @@
 /**
  * `stowage nginx`: an nginx `server` block whose answers match the serving
- * core's (see DESIGN.md, "Serving static files"), for sites that put nginx in
- * front of Node. Pure: config in, text out.
+ * core's, for sites that put nginx in front of Node. Pure: config in, text
+ * out.
  */
 import type { ResolvedConfig, StorageSpecInput } from "../config/types.js";
 import { ConfigError } from "../errors.js";
-import { defineVariants } from "../images/spec.js";
 import { CACHE_IMMUTABLE, CACHE_SHORT, SANDBOX_POLICY } from "../serve/headers.js";
 import { isExecutableType, isTextType, typeTable } from "../serve/mime.js";
 import { mountPath } from "../serve/path.js";
@@ -183,7 +182,7 @@ function staticLocation(url: string, root: string, followLinks: boolean): string
 }
 
 function variantLocation(variants: Record<string, Record<string, unknown>>): string[] {
-  const suffixes = declaredSuffixes(defineVariants(variants))
+  const suffixes = declaredSuffixes(variants)
     .filter((suffix) => /^\.[A-Za-z0-9][A-Za-z0-9_-]{0,31}-[0-9a-f]{8}$/.test(suffix))
     .map(escapeRegex);
   if (suffixes.length === 0) return [];

@@ -1,5 +1,5 @@
 import { type ParsedVariantName, parseVariantName, variantName } from "../../images/naming.js";
-import { specHash, type VariantSpec } from "../../images/spec.js";
+import { defineVariants, specHash, type VariantSpec } from "../../images/spec.js";
 
 export interface DeclaredVariant extends ParsedVariantName {
   spec: VariantSpec;
@@ -29,7 +29,12 @@ export function declaredVariant(
   return { ...parsed, spec, exact: variantName(parsed.original, parsed.variant, spec) === name };
 }
 
-/** `.<variant>-<hash>` of every declared variant, for configs that must recognise their names (nginx). */
-export function declaredSuffixes(specs: Readonly<Record<string, VariantSpec>>): string[] {
-  return Object.entries(specs).map(([variant, spec]) => `.${variant}-${specHash(spec)}`);
+/**
+ * `.<variant>-<hash>` of every variant declared in `images.variants`, for
+ * configs that must recognise their names (nginx).
+ */
+export function declaredSuffixes(variants: Record<string, Record<string, unknown>>): string[] {
+  return Object.entries(defineVariants(variants)).map(
+    ([variant, spec]) => `.${variant}-${specHash(spec)}`,
+  );
 }
