@@ -19,6 +19,16 @@ export class BodyLengthError extends StowageError {
   }
 }
 
+/** Nothing read a response body for too long: it was closed, and with it its file. */
+export class SendTimeoutError extends StowageError {
+  constructor(milliseconds: number) {
+    super(
+      "E_SEND_TIMEOUT",
+      `Nothing read the response body for ${milliseconds} ms (the client is gone or stalled); it was closed.`,
+    );
+  }
+}
+
 /** A regular file opened for one response, with what `fstat` says is really there. */
 export interface OpenedFile {
   handle: FileHandle;

@@ -15,9 +15,9 @@ export {
   type FastifyRequestLike,
   fastifyPlugin,
 } from "./adapters/fastify.js";
-export { type FetchHandler, fetchHandler } from "./adapters/fetch.js";
+export { type FetchHandler, type FetchHandlerOptions, fetchHandler } from "./adapters/fetch.js";
 export { type NextFunction, type NodeHandler, nodeHandler } from "./adapters/node.js";
-export { BodyLengthError } from "./body.js";
+export { BodyLengthError, SendTimeoutError } from "./body.js";
 export {
   combineHandlers,
   type ResponseBody,

@@ -1,9 +1,21 @@
 /** Fetch adapter, `(Request) => Promise<Response | null>`, for Hono, Bun and Deno, over any handler. */
 import { Readable } from "node:stream";
-import { bodyStream } from "../body.js";
+import { bodyStream, SendTimeoutError } from "../body.js";
 import type { ServeHandler, ServeRequest, ServeResponse } from "../core.js";
+import { checkOptionKeys } from "../options.js";
 
 export type FetchHandler = (request: Request) => Promise<Response | null>;
+
+export interface FetchHandlerOptions {
+  /**
+   * Milliseconds a streamed body may wait for the runtime to read from it
+   * before it is closed, as nginx's `send_timeout`. Runtimes that never say
+   * a client went away (`@hono/node-server` with a pipelined request still
+   * queued) would otherwise hold its file open for good.
+   * @default 60000
+   */
+  sendTimeout?: number;
+}
 
 /** The request target (path + query) of an absolute URL, without re-parsing it. */
 function targetOf(url: string): string {
@@ -27,11 +39,11 @@ function fetchRequest(request: Request): ServeRequest {
 
 /**
  * Turn a plan into a `Response`. A streamed body is closed when the
- * runtime cancels it or the request is aborted (the client went away), and
- * errors (cutting the connection) if it would deliver fewer bytes than
- * announced.
+ * runtime cancels it, when the request is aborted (the client went away) or
+ * when nothing reads from it for `sendTimeout`, and errors (cutting the
+ * connection) if it would deliver fewer bytes than announced.
  */
-function toResponse(response: ServeResponse, signal: AbortSignal): Response {
+function toResponse(response: ServeResponse, signal: AbortSignal, sendTimeout: number): Response {
   const body = response.body;
   let payload: BodyInit | null = null;
   if (Buffer.isBuffer(body)) {
@@ -42,8 +54,17 @@ function toResponse(response: ServeResponse, signal: AbortSignal): Response {
     } else {
       const stream = bodyStream(body);
       const abort = () => stream.destroy();
+      const timeout = () => stream.destroy(new SendTimeoutError(sendTimeout));
       signal.addEventListener("abort", abort, { once: true });
-      stream.once("close", () => signal.removeEventListener("abort", abort));
+      let idle = setTimeout(timeout, sendTimeout);
+      stream.on("data", () => {
+        clearTimeout(idle);
+        idle = setTimeout(timeout, sendTimeout);
+      });
+      stream.once("close", () => {
+        clearTimeout(idle);
+        signal.removeEventListener("abort", abort);
+      });
       payload = Readable.toWeb(stream) as unknown as BodyInit;
     }
   }
@@ -57,9 +78,14 @@ function toResponse(response: ServeResponse, signal: AbortSignal): Response {
  * Runtimes hand over URLs already parsed and normalised, so dot segments are
  * resolved before we see them; the handlers' lookups keep the guarantee anyway.
  */
-export function fetchHandler(handler: ServeHandler): FetchHandler {
+export function fetchHandler(
+  handler: ServeHandler,
+  options: FetchHandlerOptions = {},
+): FetchHandler {
+  checkOptionKeys(options, ["sendTimeout"], "fetchHandler");
+  const sendTimeout = options.sendTimeout ?? 60_000;
   return async (request) => {
     const response = await handler.respond(fetchRequest(request));
-    return response === null ? null : toResponse(response, request.signal);
+    return response === null ? null : toResponse(response, request.signal, sendTimeout);
   };
 }

@@ -6,7 +6,7 @@ import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
 import { fastifyPlugin } from "../../../src/serve/adapters/fastify.js";
-import { fetchHandler } from "../../../src/serve/adapters/fetch.js";
+import { type FetchHandlerOptions, fetchHandler } from "../../../src/serve/adapters/fetch.js";
 import { nodeHandler } from "../../../src/serve/adapters/node.js";
 import type { ServeHandler } from "../../../src/serve/core.js";
 import { createStandaloneServer } from "../../../src/serve/server.js";
@@ -33,7 +33,7 @@ function closer(server: Server): () => Promise<void> {
     });
 }
 
-type Starter = (handler: ServeHandler) => Promise<Running>;
+type Starter = (handler: ServeHandler, fetchOptions?: FetchHandlerOptions) => Promise<Running>;
 
 /** Adapters with an app behind them: what the handler does not serve reaches the app's `/app` route. */
 export const WITH_APP = new Set(["express", "fastify", "hono"]);
@@ -75,8 +75,8 @@ export const adapters: Record<string, Starter> = {
       },
     };
   },
-  async hono(handler) {
-    const handle = fetchHandler(handler);
+  async hono(handler, fetchOptions) {
+    const handle = fetchHandler(handler, fetchOptions);
     const app = new Hono();
     app.use("*", async (c, next) => (await handle(c.req.raw)) ?? next());
     app.get("/app", (c) => c.text("app route"));
