@@ -10,8 +10,8 @@ import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
 
 /**
- * The part of a `ContainerClient` (from `@azure/storage-blob`) the driver
- * uses, declared here so Stowage's types never import the SDK.
+ * The part of a `ContainerClient` (Azure Blob SDK) the driver uses,
+ * declared here so Stowage's types never import the SDK.
  */
 export interface AzureContainerClientLike {
   readonly url: string;
@@ -61,13 +61,13 @@ export const azureSchema: Schema<AzureOptions> = {
   client: {
     type: "object",
     check: (value) => typeof (value as AzureContainerClientLike).getBlockBlobClient === "function",
-    expected: "a ContainerClient from @azure/storage-blob",
+    expected: "a ContainerClient of the Azure Blob SDK",
   },
 };
 
 type AzureModule = typeof Azure;
 
-/** Azure Blob Storage through `@azure/storage-blob` (loaded on first use); SAS for signed URLs. */
+/** Azure Blob Storage through its SDK (loaded on first use); SAS for signed URLs. */
 export function azureDriver(options: AzureOptions): StorageDriver {
   const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
   const toKey = (name: string) => (location ? `${location}/${name}` : name);

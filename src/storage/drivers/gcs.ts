@@ -8,7 +8,7 @@ import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
 
 /**
- * The part of a `Storage` client (from `@google-cloud/storage`) the driver
+ * The part of a `Storage` client (Google Cloud Storage SDK) the driver
  * uses, declared here so Stowage's types never import the SDK.
  */
 export interface GcsClientLike {
@@ -56,13 +56,13 @@ export const gcsSchema: Schema<GcsOptions> = {
   client: {
     type: "object",
     check: (value) => typeof (value as GcsClientLike).bucket === "function",
-    expected: "a Storage client from @google-cloud/storage",
+    expected: "a Storage client of the Google Cloud Storage SDK",
   },
 };
 
 type GcsModule = typeof Gcs;
 
-/** Google Cloud Storage through `@google-cloud/storage` (loaded on first use); V4 signed URLs. */
+/** Google Cloud Storage through its SDK (loaded on first use); V4 signed URLs. */
 export function gcsDriver(options: GcsOptions): StorageDriver {
   const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
   const toKey = (name: string) => (location ? `${location}/${name}` : name);

@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type * as S3 from "@aws-sdk/client-s3";
-import { encodeName } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 
 /**
@@ -24,20 +22,26 @@ import { NameTakenError } from "../errors.js";
  * covered by claims.
  */
 
-export type ConditionalMode = boolean | "auto";
-
-/** The operations whose `If-None-Match` support is probed separately. */
-export type Operation = "put" | "copy";
-
+/** The S3 calls the protocol needs, each on a full key; bodies are empty. */
 export interface ExclusiveContext {
-  sdk: typeof S3;
-  client: S3.S3Client;
-  bucket: string;
+  /** PutObject of an empty body, with `If-None-Match: *` when `ifNoneMatch`. */
+  put(key: string, ifNoneMatch?: boolean): Promise<unknown>;
+  /** A one-part multipart upload completed with `If-None-Match: *`, aborted if not completed. */
+  putMultipart(key: string): Promise<unknown>;
+  /** CopyObject, with `If-None-Match: *` when `ifNoneMatch`. */
+  copy(from: string, to: string, ifNoneMatch?: boolean): Promise<unknown>;
+  remove(key: string): Promise<unknown>;
+  /** The keys directly under `prefix` (a delimiter listing), at most two. */
+  list(prefix: string): Promise<string[]>;
   /** A name (or hidden path) as a full key under the storage's location. */
   toKey(name: string): string;
 }
 
-type Send = <T>(command: unknown) => Promise<T>;
+/** `"auto"` probes the store; `true` trusts it; `false` always takes claims. */
+export type ConditionalMode = boolean | "auto";
+
+/** The operations whose `If-None-Match` support is probed separately. */
+export type Operation = "put" | "copy";
 
 export interface Exclusive {
   /** Whether the store itself refuses a second create for `operation`. */
@@ -75,6 +79,8 @@ async function refused(write: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
+const hex = () => randomBytes(8).toString("hex");
+
 export function exclusiveWrites(
   mode: ConditionalMode,
   load: () => Promise<ExclusiveContext>,
@@ -82,64 +88,21 @@ export function exclusiveWrites(
   const probes = new Map<Operation, Promise<boolean>>();
 
   async function probe(operation: Operation): Promise<boolean> {
-    const { sdk, client, bucket, toKey } = await load();
-    const send: Send = (command) => client.send(command as never) as never;
-    const key = toKey(`.stowage-probe/${randomBytes(8).toString("hex")}`);
-    const put = (Key: string, IfNoneMatch?: string) =>
-      send(new sdk.PutObjectCommand({ Bucket: bucket, Key, Body: "", IfNoneMatch }));
-    await put(key);
+    const s3 = await load();
+    const key = s3.toKey(`.stowage-probe/${hex()}`);
     const made = [key];
     try {
+      await s3.put(key);
       if (operation === "copy") {
-        const copy = (IfNoneMatch?: string) =>
-          send(
-            new sdk.CopyObjectCommand({
-              Bucket: bucket,
-              Key: `${key}-copy`,
-              CopySource: `${bucket}/${encodeName(key)}`,
-              IfNoneMatch,
-            }),
-          );
-        await copy();
         made.push(`${key}-copy`);
-        return await refused(() => copy("*"));
+        await s3.copy(key, `${key}-copy`);
+        return await refused(() => s3.copy(key, `${key}-copy`, true));
       }
-      if (!(await refused(() => put(key, "*")))) return false;
+      if (!(await refused(() => s3.put(key, true)))) return false;
       // Streams over one part commit with CompleteMultipartUpload: it must refuse too.
-      const { UploadId } = await send<S3.CreateMultipartUploadOutput>(
-        new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key: key }),
-      );
-      try {
-        const part = await send<S3.UploadPartOutput>(
-          new sdk.UploadPartCommand({
-            Bucket: bucket,
-            Key: key,
-            UploadId,
-            PartNumber: 1,
-            Body: "x",
-          }),
-        );
-        return await refused(() =>
-          send(
-            new sdk.CompleteMultipartUploadCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId,
-              IfNoneMatch: "*",
-              MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
-            }),
-          ),
-        );
-      } finally {
-        // Refused as hoped: the upload is still open. Completed: this fails harmlessly.
-        await send(
-          new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }),
-        ).catch(() => undefined);
-      }
+      return await refused(() => s3.putMultipart(key));
     } finally {
-      for (const Key of made) {
-        await send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key })).catch(() => undefined);
-      }
+      for (const object of made) await s3.remove(object).catch(() => undefined);
     }
   }
 
@@ -157,29 +120,16 @@ export function exclusiveWrites(
     },
 
     async withClaim(name, write) {
-      const { sdk, client, bucket, toKey } = await load();
-      const send: Send = (command) => client.send(command as never) as never;
-      const folder = toKey(`.stowage-claims/${name}/`);
-      const mine = `${folder}${randomBytes(8).toString("hex")}`;
-      await send(new sdk.PutObjectCommand({ Bucket: bucket, Key: mine, Body: "" }));
+      const s3 = await load();
+      const folder = s3.toKey(`.stowage-claims/${name}/`);
+      const mine = `${folder}${hex()}`;
+      await s3.put(mine);
       try {
-        const listed = await send<S3.ListObjectsV2Output>(
-          new sdk.ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: folder,
-            Delimiter: "/",
-            MaxKeys: 2,
-          }),
-        );
-        if ((listed.Contents ?? []).some((item) => item.Key !== mine)) {
-          throw new NameTakenError(name);
-        }
+        if ((await s3.list(folder)).some((key) => key !== mine)) throw new NameTakenError(name);
         return await write();
       } finally {
         // Best effort: a claim left behind only sends later saves of this name to a variant.
-        await send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: mine })).catch(
-          () => undefined,
-        );
+        await s3.remove(mine).catch(() => undefined);
       }
     },
   };

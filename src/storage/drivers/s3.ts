@@ -9,11 +9,11 @@ import { loadDriverPackage } from "../packages.js";
 import { isHttpUrl, type Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
-import { type ConditionalMode, exclusiveWrites, isTaken } from "./s3-exclusive.js";
+import { type ExclusiveContext, exclusiveWrites, isTaken } from "./s3-exclusive.js";
 
 /**
- * The part of an `S3Client` (from `@aws-sdk/client-s3`) the driver uses,
- * declared here so Stowage's types never import the SDK.
+ * The part of an `S3Client` (AWS SDK v3) the driver uses, declared here so
+ * Stowage's types never import the SDK: an app without it type-checks.
  */
 export interface S3ClientLike {
   send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
@@ -45,7 +45,7 @@ export interface S3Options {
    * without asking (AWS S3, R2, recent MinIO); `false` always takes claims.
    * @default "auto"
    */
-  conditionalPut?: ConditionalMode;
+  conditionalPut?: boolean | "auto";
   /** Multipart part size in bytes; memory held by an upload is about `partSize * queueSize`. @default 5 MiB */
   partSize?: number;
   /** Parts uploaded at once. @default 4 */
@@ -93,13 +93,13 @@ export const s3Schema: Schema<S3Options> = {
   client: {
     type: "object",
     check: (value) => typeof (value as S3ClientLike).send === "function",
-    expected: "an S3Client from @aws-sdk/client-s3",
+    expected: "an S3Client of the AWS SDK v3",
   },
 };
 
 type S3Module = typeof S3;
 
-/** Amazon S3 and S3-compatible services, through `@aws-sdk/client-s3` (loaded on first use). */
+/** Amazon S3 and S3-compatible services, through the AWS SDK v3 (loaded on first use). */
 export function s3Driver(options: S3Options): StorageDriver {
   const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
   const toKey = (name: string) => (location ? `${location}/${name}` : name);
@@ -129,11 +129,63 @@ export function s3Driver(options: S3Options): StorageDriver {
     })();
     return loaded;
   };
-  const exclusive = exclusiveWrites(options.conditionalPut ?? "auto", async () => ({
-    ...(await load()),
-    bucket,
-    toKey,
-  }));
+  const exclusive = exclusiveWrites(options.conditionalPut ?? "auto", async () => {
+    const { sdk, client } = await load();
+    const send = (command: unknown) => client.send(command as never);
+    const IfNoneMatch = (conditional?: boolean) => (conditional ? "*" : undefined);
+    return {
+      toKey,
+      put: (Key, conditional) =>
+        send(
+          new sdk.PutObjectCommand({
+            Bucket: bucket,
+            Key,
+            Body: "",
+            IfNoneMatch: IfNoneMatch(conditional),
+          }),
+        ),
+      copy: (from, Key, conditional) =>
+        send(
+          new sdk.CopyObjectCommand({
+            Bucket: bucket,
+            Key,
+            CopySource: `${bucket}/${encodeName(from)}`,
+            IfNoneMatch: IfNoneMatch(conditional),
+          }),
+        ),
+      remove: (Key) => send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key })),
+      async list(Prefix) {
+        const page = (await send(
+          new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix, Delimiter: "/", MaxKeys: 2 }),
+        )) as S3.ListObjectsV2Output;
+        return (page.Contents ?? []).map((item) => item.Key ?? "");
+      },
+      async putMultipart(Key) {
+        const { UploadId } = (await send(
+          new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key }),
+        )) as S3.CreateMultipartUploadOutput;
+        try {
+          const part = (await send(
+            new sdk.UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: "x" }),
+          )) as S3.UploadPartOutput;
+          return await send(
+            new sdk.CompleteMultipartUploadCommand({
+              Bucket: bucket,
+              Key,
+              UploadId,
+              IfNoneMatch: "*",
+              MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+            }),
+          );
+        } finally {
+          // Refused as hoped: the upload is still open. Completed: this fails harmlessly.
+          await send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId })).catch(
+            () => undefined,
+          );
+        }
+      },
+    } satisfies ExclusiveContext;
+  });
 
   const isNotFound = (error: unknown) => {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
