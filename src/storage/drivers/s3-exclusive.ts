@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type * as S3 from "@aws-sdk/client-s3";
+import { encodeName } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 
 /**
@@ -130,6 +132,74 @@ export function exclusiveWrites(
       } finally {
         // Best effort: a claim left behind only sends later saves of this name to a variant.
         await s3.remove(mine).catch(() => undefined);
+      }
+    },
+  };
+}
+
+/**
+ * The protocol's calls made with the AWS SDK. `sdk` and `client` are the
+ * loaded AWS SDK S3 module and an `S3Client`, typed loosely here
+ * so the published types of this module name no SDK.
+ */
+export function sdkCalls(
+  sdk: unknown,
+  client: unknown,
+  bucket: string,
+  toKey: (name: string) => string,
+): ExclusiveContext {
+  const aws = sdk as typeof S3;
+  const send = (command: unknown) => (client as S3.S3Client).send(command as never);
+  const IfNoneMatch = (conditional?: boolean) => (conditional ? "*" : undefined);
+  return {
+    toKey,
+    put: (Key, conditional) =>
+      send(
+        new aws.PutObjectCommand({
+          Bucket: bucket,
+          Key,
+          Body: "",
+          IfNoneMatch: IfNoneMatch(conditional),
+        }),
+      ),
+    copy: (from, Key, conditional) =>
+      send(
+        new aws.CopyObjectCommand({
+          Bucket: bucket,
+          Key,
+          CopySource: `${bucket}/${encodeName(from)}`,
+          IfNoneMatch: IfNoneMatch(conditional),
+        }),
+      ),
+    remove: (Key) => send(new aws.DeleteObjectCommand({ Bucket: bucket, Key })),
+    async list(Prefix) {
+      const page = (await send(
+        new aws.ListObjectsV2Command({ Bucket: bucket, Prefix, Delimiter: "/", MaxKeys: 2 }),
+      )) as S3.ListObjectsV2Output;
+      return (page.Contents ?? []).map((item) => item.Key ?? "");
+    },
+    async putMultipart(Key) {
+      const { UploadId } = (await send(
+        new aws.CreateMultipartUploadCommand({ Bucket: bucket, Key }),
+      )) as S3.CreateMultipartUploadOutput;
+      try {
+        const part = (await send(
+          new aws.UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: "x" }),
+        )) as S3.UploadPartOutput;
+        return await send(
+          new aws.CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key,
+            UploadId,
+            IfNoneMatch: "*",
+            MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+          }),
+        );
+      } finally {
+        // Refused as hoped: the upload is still open. Completed: this fails harmlessly.
+        await send(new aws.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId })).catch(
+          () => undefined,
+        );
       }
     },
   };

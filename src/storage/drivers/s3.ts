@@ -9,7 +9,7 @@ import { loadDriverPackage } from "../packages.js";
 import { isHttpUrl, type Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
-import { type ExclusiveContext, exclusiveWrites, isTaken } from "./s3-exclusive.js";
+import { exclusiveWrites, isTaken, sdkCalls } from "./s3-exclusive.js";
 
 /**
  * The part of an `S3Client` (AWS SDK v3) the driver uses, declared here so
@@ -131,60 +131,7 @@ export function s3Driver(options: S3Options): StorageDriver {
   };
   const exclusive = exclusiveWrites(options.conditionalPut ?? "auto", async () => {
     const { sdk, client } = await load();
-    const send = (command: unknown) => client.send(command as never);
-    const IfNoneMatch = (conditional?: boolean) => (conditional ? "*" : undefined);
-    return {
-      toKey,
-      put: (Key, conditional) =>
-        send(
-          new sdk.PutObjectCommand({
-            Bucket: bucket,
-            Key,
-            Body: "",
-            IfNoneMatch: IfNoneMatch(conditional),
-          }),
-        ),
-      copy: (from, Key, conditional) =>
-        send(
-          new sdk.CopyObjectCommand({
-            Bucket: bucket,
-            Key,
-            CopySource: `${bucket}/${encodeName(from)}`,
-            IfNoneMatch: IfNoneMatch(conditional),
-          }),
-        ),
-      remove: (Key) => send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key })),
-      async list(Prefix) {
-        const page = (await send(
-          new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix, Delimiter: "/", MaxKeys: 2 }),
-        )) as S3.ListObjectsV2Output;
-        return (page.Contents ?? []).map((item) => item.Key ?? "");
-      },
-      async putMultipart(Key) {
-        const { UploadId } = (await send(
-          new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key }),
-        )) as S3.CreateMultipartUploadOutput;
-        try {
-          const part = (await send(
-            new sdk.UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: "x" }),
-          )) as S3.UploadPartOutput;
-          return await send(
-            new sdk.CompleteMultipartUploadCommand({
-              Bucket: bucket,
-              Key,
-              UploadId,
-              IfNoneMatch: "*",
-              MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
-            }),
-          );
-        } finally {
-          // Refused as hoped: the upload is still open. Completed: this fails harmlessly.
-          await send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId })).catch(
-            () => undefined,
-          );
-        }
-      },
-    } satisfies ExclusiveContext;
+    return sdkCalls(sdk, client, bucket, toKey);
   });
 
   const isNotFound = (error: unknown) => {
