@@ -1,5 +1,5 @@
 import { unlink } from "node:fs/promises";
-import { addAbortSignal, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { lookup } from "mrmime";
 import { StowageError } from "../errors.js";
 import {
@@ -107,9 +107,14 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     // Bytes in hand go down as one Buffer to drivers that can write it in one call, a file on
     // disk as its path to drivers that can take it over; everything else as a fresh stream.
     const opened: Readable[] = [];
+    const watchedStreams: Readable[] = [];
+    const onAbort = () => {
+      for (const stream of watchedStreams) stream.destroy(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
     const watched = (body: DriverBody): DriverBody => {
       // An aborted save destroys its stream, so no driver waits on a source that stalls.
-      if (signal && body instanceof Readable) addAbortSignal(signal, body);
+      if (signal && body instanceof Readable) watchedStreams.push(body);
       return body;
     };
     const makeBody = async (): Promise<DriverBody> => {
@@ -154,6 +159,8 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
       }
       return fail("save", target, error);
     } finally {
+      // A long-lived signal shared by many saves must not keep this one's streams alive.
+      signal?.removeEventListener("abort", onAbort);
       // A driver that failed before reading a file's stream would otherwise keep its descriptor.
       for (const stream of opened) stream.destroy();
     }

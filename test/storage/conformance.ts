@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -419,6 +420,16 @@ export function storageConformance(
       );
       expect(await storage.exists("stalled.bin")).toBe(false);
       expect(await names(storage)).toEqual([]);
+    });
+
+    it("leaves no listener on a signal shared by many saves", async () => {
+      const shared = new AbortController().signal;
+      await storage.save("one.txt", "1", { signal: shared });
+      await storage.save("two.txt", Readable.from([Buffer.from("2")]), { signal: shared });
+      await expect(
+        storage.save("three.bin", failingStream(64 * 1024), { signal: shared }),
+      ).rejects.toThrow(/went away/);
+      expect(getEventListeners(shared, "abort")).toHaveLength(0);
     });
 
     it("builds public and signed URLs that name the file", async () => {

@@ -22,6 +22,7 @@ describe("parseStorageUrl", () => {
       { driver: "azure", container: "media", location: "up", connectionString: "A=b;C=d" },
     ],
     ["gs://bucket", { driver: "gcs", bucket: "bucket" }],
+    ["memory://?public=true&maxLength=100", { driver: "memory", public: true, maxLength: 100 }],
     [
       "file:///srv/m?fileMode=0o640&dirMode=750",
       { driver: "fs", root: "/srv/m", fileMode: 0o640, dirMode: 750 },
