@@ -126,7 +126,8 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     };
     try {
       if (overwrite) {
-        await driver.put(target, await makeBody(), writeOptions);
+        // The exact name is wanted: one too long for a file system is refused, not shortened.
+        await driver.put(checkName(target), await makeBody(), writeOptions);
         return target;
       }
       const candidates = checkedCandidates(target);

@@ -161,6 +161,9 @@ describe("fs storage on disk", () => {
     await expect(storage.read(`${"ж".repeat(200)}.txt`)).rejects.toMatchObject({
       code: "E_INVALID_NAME",
     });
+    await expect(
+      storage.save(`${"ж".repeat(200)}.txt`, "x", { overwrite: true }),
+    ).rejects.toMatchObject({ code: "E_INVALID_NAME", status: 400 });
   });
 
   it("hides dotfiles placed in the root by hand", async () => {
