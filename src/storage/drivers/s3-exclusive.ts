@@ -42,12 +42,13 @@ export interface ExclusiveContext {
 /** `"auto"` probes the store; `true` trusts it; `false` always takes claims. */
 export type ConditionalMode = boolean | "auto";
 
-/** The operations whose `If-None-Match` support is probed separately. */
-export type Operation = "put" | "copy";
-
 export interface Exclusive {
-  /** Whether the store itself refuses a second create for `operation`. */
-  native(operation: Operation): Promise<boolean>;
+  /**
+   * Whether the store itself refuses a second create, on every write the
+   * driver makes (PutObject, CompleteMultipartUpload, CopyObject). One
+   * answer for all three, so a claimed write never races an unclaimed one.
+   */
+  native(): Promise<boolean>;
   /** Runs `write` holding the only claim on `name`; `NameTakenError` when another save holds one. */
   withClaim<T>(name: string, write: () => Promise<T>): Promise<T>;
 }
@@ -87,38 +88,36 @@ export function exclusiveWrites(
   mode: ConditionalMode,
   load: () => Promise<ExclusiveContext>,
 ): Exclusive {
-  const probes = new Map<Operation, Promise<boolean>>();
+  let probed: Promise<boolean> | undefined;
 
-  async function probe(operation: Operation): Promise<boolean> {
+  async function probe(): Promise<boolean> {
     const s3 = await load();
     const key = s3.toKey(`.stowage-probe/${hex()}`);
     const made = [key];
     try {
       await s3.put(key);
-      if (operation === "copy") {
-        made.push(`${key}-copy`);
-        await s3.copy(key, `${key}-copy`);
-        return await refused(() => s3.copy(key, `${key}-copy`, true));
-      }
       if (!(await refused(() => s3.put(key, true)))) return false;
       // Streams over one part commit with CompleteMultipartUpload: it must refuse too.
-      return await refused(() => s3.putMultipart(key));
+      if (!(await refused(() => s3.putMultipart(key)))) return false;
+      made.push(`${key}-copy`);
+      await s3.copy(key, `${key}-copy`);
+      return await refused(() => s3.copy(key, `${key}-copy`, true));
     } finally {
       for (const object of made) await s3.remove(object).catch(() => undefined);
     }
   }
 
   return {
-    native(operation) {
+    native() {
       if (mode !== "auto") return Promise.resolve(mode);
-      let known = probes.get(operation);
-      if (!known) {
-        known = probe(operation);
+      if (!probed) {
+        probed = probe();
         // A probe that failed (network, auth) is asked again by the next save.
-        known.catch(() => probes.delete(operation));
-        probes.set(operation, known);
+        probed.catch(() => {
+          probed = undefined;
+        });
       }
-      return known;
+      return probed;
     },
 
     async withClaim(name, write) {

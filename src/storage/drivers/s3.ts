@@ -40,9 +40,10 @@ export interface S3Options {
   /**
    * How a save avoids replacing an object created meanwhile. `"auto"` asks
    * the store once (a probe on a hidden key) whether it refuses a second
-   * create with `If-None-Match: *`, and takes a claim per save where it does
-   * not (s3rver, older MinIO, Ceph RGW, B2, Spaces); `true` trusts the store
-   * without asking (AWS S3, R2, recent MinIO); `false` always takes claims.
+   * create with `If-None-Match: *` on PutObject, CompleteMultipartUpload and
+   * CopyObject, and takes a claim per save where it does not (s3rver, older
+   * MinIO, Ceph RGW, B2, Spaces); `true` trusts the store without asking
+   * (AWS S3); `false` always takes claims.
    * @default "auto"
    */
   conditionalPut?: boolean | "auto";
@@ -240,7 +241,7 @@ export function s3Driver(options: S3Options): StorageDriver {
 
     async put(name, body, writeOptions) {
       if (!writeOptions.ifNoneMatch) return write(name, body, writeOptions, false);
-      if (await exclusive.native("put")) return write(name, body, writeOptions, true);
+      if (await exclusive.native()) return write(name, body, writeOptions, true);
       await exclusive.withClaim(name, async () => {
         if (await exists(name)) throw new NameTakenError(name);
         await write(name, body, writeOptions, false);
@@ -380,7 +381,7 @@ export function s3Driver(options: S3Options): StorageDriver {
 
     async copy(from, to, copyOptions) {
       if (!copyOptions.ifNoneMatch) return copyObject(from, to, false);
-      if (await exclusive.native("copy")) return copyObject(from, to, true);
+      if (await exclusive.native()) return copyObject(from, to, true);
       return exclusive.withClaim(to, async () => {
         if (await exists(to)) throw new NameTakenError(to);
         return copyObject(from, to, false);
