@@ -53,6 +53,12 @@ export const DRIVERS: Readonly<Record<string, DriverEntry>> = {
   gcs: entry<GcsOptions>(gcsSchema, gcsDriver),
 };
 
+/**
+ * Drivers whose signed URLs are an HMAC made with the app's secret (checked
+ * by the media handler); the clouds sign with their own credentials.
+ */
+export const SECRET_SIGNING_DRIVERS: ReadonlySet<string> = new Set(["fs", "memory"]);
+
 /** The driver of `name`, or an error listing the known ones. */
 export function driverEntry(name: unknown): DriverEntry {
   const found = typeof name === "string" ? DRIVERS[name] : undefined;
