@@ -34,8 +34,13 @@ export class ImageUnsupportedError extends ImageError {
   }
 }
 
-/** Which input limit an image broke. */
-export type ImageLimitRule = "pixels" | "side" | "aspect";
+/**
+ * Which input limit an image broke: `maxInputPixels`, `maxInputSide`,
+ * `maxAspectRatio`, or the decoder's own memory cap (libheif refuses an
+ * AVIF/HEIF decode of more than 2 GiB, which a 10-bit image with alpha
+ * reaches just under the default pixel limit).
+ */
+export type ImageLimitRule = "pixels" | "side" | "aspect" | "decoder";
 
 /**
  * An input over one of the limits (`maxInputPixels`, `maxInputSide`,
@@ -44,7 +49,7 @@ export type ImageLimitRule = "pixels" | "side" | "aspect";
 export class ImageTooLargeError extends ImageError {
   readonly width: number | undefined;
   readonly height: number | undefined;
-  /** The limit broken: megapixels are counted in pixels, a side in pixels, a ratio as `n` for n:1. */
+  /** The limit broken: pixels, a side in pixels, a ratio as `n` for n:1, or the decoder's cap in bytes. */
   readonly limit: number;
   readonly rule: ImageLimitRule;
 
@@ -77,6 +82,10 @@ function tooLargeMessage(
   limit: number,
   rule: ImageLimitRule,
 ): string {
+  if (rule === "decoder") {
+    const cap = limit > 0 ? ` (${megabytes(limit)})` : "";
+    return `The image needs more memory to decode than its decoder allows${cap}. Resize it, or save it with 8 bits per channel, before uploading.`;
+  }
   if (width === undefined || height === undefined) {
     return `The image is larger than the limit of ${megapixels(limit)} megapixels. Resize it before uploading.`;
   }
@@ -123,6 +132,10 @@ export class UnknownVariantError extends StowageError {
 
 function megapixels(pixels: number): string {
   return (pixels / 1_000_000).toLocaleString("en-US", { maximumFractionDigits: 1 });
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20).toLocaleString("en-US")} MB`;
 }
 
 function ratioText(ratio: number): string {

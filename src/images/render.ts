@@ -153,13 +153,15 @@ async function renderShared(
     .raw({ depth: "uchar" })
     .toBuffer({ resolveWithObject: true });
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
-  const outputs = jobs.map(async (job): Promise<[string, RenderedImage]> => {
+  // One encoder at a time: an 8192 px WebP encoder alone holds hundreds of
+  // MB, and the decode slot stands for one image's worth of memory.
+  const entries: [string, RenderedImage][] = [];
+  for (const job of jobs) {
     const shaped = shape(sharp, sharp(data, raw), job.request.spec, info, job.plan.output);
-    return [job.key, await finish(encode(shaped, job.request, source), job.request.format)];
-  });
-  const placeholder = withPlaceholder ? placeholderFromRaw(data, info) : undefined;
-  const [entries, hash] = await Promise.all([Promise.all(outputs), placeholder]);
-  return hash === undefined ? { entries } : { entries, placeholder: hash };
+    entries.push([job.key, await finish(encode(shaped, job.request, source), job.request.format)]);
+  }
+  if (!withPlaceholder) return { entries };
+  return { entries, placeholder: await placeholderFromRaw(data, info) };
 }
 
 /**
