@@ -51,8 +51,9 @@ export {
   assertImageAllowed,
   type ImageProbe,
   type ImageSize,
-  imageLimitError,
+  imageLimitCheck,
   probeImage,
+  probeImageSize,
 } from "./probe.js";
 export {
   type RenderedImage,

@@ -1,10 +1,18 @@
 import { open, stat } from "node:fs/promises";
 import type { Metadata } from "sharp";
 import { rethrowDecodeError } from "./decode-errors.js";
-import { ImageEmptyError, ImageTooLargeError, ImageUnsupportedError } from "./errors.js";
+import {
+  ImageEmptyError,
+  ImageError,
+  ImageTooLargeError,
+  ImageUnsupportedError,
+} from "./errors.js";
 import { gifFrames, type ReadAt } from "./gif-frames.js";
 import { type ImageLimits, type ResolvedImageLimits, resolveImageLimits } from "./limits.js";
 import { loadSharp } from "./sharp.js";
+
+// Upload validators reach `stowage/images` through this module only.
+export type { ImageLimits } from "./limits.js";
 
 /** An image's format and its dimensions as displayed. */
 export interface ImageSize {
@@ -99,6 +107,33 @@ export async function probeImage(input: Uint8Array | string): Promise<ImageProbe
     space: meta.space,
     bitsPerSample: meta.bitsPerSample,
   };
+}
+
+/**
+ * `probeImage` for callers that only want the size: `{ format, width,
+ * height }`, or `undefined` when the bytes are not an image Stowage can read
+ * (empty, damaged, or not an image at all).
+ */
+export async function probeImageSize(input: Uint8Array | string): Promise<ImageSize | undefined> {
+  try {
+    const { format, width, height } = await probeImage(input);
+    return { format, width, height };
+  } catch (error) {
+    if (error instanceof ImageError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A check of sizes against `limits`, resolved (and refused when nonsense)
+ * once, here: the function returns the error for the limit a size breaks,
+ * or `undefined`.
+ */
+export function imageLimitCheck(
+  limits?: ImageLimits,
+): (size: { width: number; height: number }, frames?: number) => ImageTooLargeError | undefined {
+  const resolved = resolveImageLimits(limits);
+  return (size, frames) => imageLimitError(size, resolved, frames);
 }
 
 /**

@@ -1,8 +1,7 @@
 import { createReadStream } from "node:fs";
 import fsp from "node:fs/promises";
 import { Readable } from "node:stream";
-import { ImageError } from "../images/errors.js";
-import { type ImageSize, probeImage } from "../images/probe.js";
+import { type ImageSize, probeImageSize } from "../images/probe.js";
 import { localFile, type SaveOptions, type Storage } from "../storage/types.js";
 import { extensionOf } from "./naming.js";
 
@@ -87,13 +86,7 @@ export class UploadedFile {
    * are not an image Stowage can read.
    */
   imageSize(): Promise<ImageSize | undefined> {
-    this.dimensions ??= probeImage(this.memory ?? this.requirePath()).then(
-      ({ format, width, height }) => ({ format, width, height }),
-      (error: unknown) => {
-        if (error instanceof ImageError) return undefined;
-        throw error;
-      },
-    );
+    this.dimensions ??= probeImageSize(this.memory ?? this.requirePath());
     return this.dimensions;
   }
 

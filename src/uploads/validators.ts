@@ -1,5 +1,4 @@
-import { type ImageLimits, resolveImageLimits } from "../images/limits.js";
-import { imageLimitError } from "../images/probe.js";
+import { type ImageLimits, imageLimitCheck } from "../images/probe.js";
 import type { UploadedFile } from "./file.js";
 import { formatBytes } from "./format.js";
 import { typeAgreesWithExtension } from "./sniff.js";
@@ -97,7 +96,7 @@ export interface DimensionRules {
  * renderer uses; nothing is decoded. A file that is not a readable image fails.
  */
 export function imageDimensions(rules: DimensionRules = {}): Validator {
-  const limits = resolveImageLimits(rules.limits);
+  const limitError = imageLimitCheck(rules.limits);
   return {
     rule: "imageDimensions",
     validate: async (file) => {
@@ -122,7 +121,7 @@ export function imageDimensions(rules: DimensionRules = {}): Validator {
       if (rules.maxPixels !== undefined && width * height > rules.maxPixels) {
         return `Image must have at most ${rules.maxPixels.toLocaleString("en")} pixels. Your image is ${found} (${(width * height).toLocaleString("en")}).`;
       }
-      return imageLimitError(size, limits)?.message;
+      return limitError(size)?.message;
     },
   };
 }
