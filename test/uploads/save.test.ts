@@ -144,7 +144,6 @@ test("the public API of stowage/uploads", () => {
       "parseNodeUpload",
       "parseRequestUpload",
       "parseUpload",
-      "readImageSize",
       "realType",
       "resolveUploadOptions",
       "sanitizeFilename",
