@@ -96,14 +96,20 @@ export function createMediaHandler(options: MediaHandlerOptions): ServeHandler {
   const publicCacheControl = options.publicCacheControl ?? CACHE_SHORT;
 
   /**
-   * The disposition a signed link grants, or the 403 to send. Checked before
-   * the storage is asked, so a bad link learns nothing about what exists.
+   * The disposition a signed link grants, or the 403 to send. The link is
+   * checked for this mount's path (its scope), so a link made for one mount
+   * opens nothing under another; and before the storage is asked, so a bad
+   * link learns nothing about what exists.
    */
-  function checkSignature(name: string, request: ServeRequest): MediaPolicy | ServeResponse {
+  function checkSignature(
+    mount: Mount,
+    name: string,
+    request: ServeRequest,
+  ): MediaPolicy | ServeResponse {
     const query = request.target.indexOf("?");
     const params = new URLSearchParams(query === -1 ? "" : request.target.slice(query + 1));
     try {
-      const { disposition } = verifyQuery(options.secret!, name, params, now());
+      const { disposition } = verifyQuery(options.secret!, mount.path, name, params, now());
       return { cacheControl: CACHE_PRIVATE, disposition };
     } catch (error) {
       if (error instanceof StowageError && error.status === 403) {
@@ -143,7 +149,7 @@ export function createMediaHandler(options: MediaHandlerOptions): ServeHandler {
         } catch {
           return notFound(request.method);
         }
-        const policy = mount.signed ? checkSignature(name, request) : publicPolicy(name);
+        const policy = mount.signed ? checkSignature(mount, name, request) : publicPolicy(name);
         if ("status" in policy) return policy;
         return serve(mount, name, request, policy);
       }

@@ -4,6 +4,7 @@
  * first request.
  */
 import type { ResolvedConfig } from "../../config/types.js";
+import { imageOptionsFromConfig } from "../../images/config.js";
 import { ImageError } from "../../images/errors.js";
 import type { ImageLimits } from "../../images/limits.js";
 import { defineVariants, type VariantSpec } from "../../images/spec.js";
@@ -119,14 +120,14 @@ export function createVariantHandler(options: VariantHandlerOptions): ServeHandl
   };
 }
 
-/** Options for `createVariantHandler` from a resolved config: the default media storage at `media.url`. */
+/**
+ * Options for `createVariantHandler` from a resolved config: the default
+ * media storage at `media.url`, `images.variants` and the image limits.
+ */
 export function variantOptionsFromConfig(
   config: Pick<ResolvedConfig, "media" | "images">,
   storage: Storage,
 ): VariantHandlerOptions {
-  const limits: ImageLimits = {};
-  if (config.images.maxInputPixels !== undefined) {
-    limits.maxInputPixels = config.images.maxInputPixels;
-  }
-  return { storage, variants: config.images.variants, prefix: config.media.url, limits };
+  const images = imageOptionsFromConfig(config);
+  return { storage, variants: images.variants, prefix: config.media.url, limits: images.limits };
 }
