@@ -4,12 +4,14 @@
  * the caller stops it with `closeGracefully`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { nodeHandler } from "./adapters/node.js";
-import type { ServeHandler } from "./core.js";
+import { nodeHandler, writeNodeResponse } from "./adapters/node.js";
+import { notFound, type ServeHandler, textResponse } from "./core.js";
 
 export interface StandaloneServerOptions {
   /** Called once per finished response, e.g. to print a log line. */
   onResponse?: (req: IncomingMessage, res: ServerResponse, milliseconds: number) => void;
+  /** Called with an error the handler threw (the client gets a 500), e.g. to log it. */
+  onError?: (error: unknown, req: IncomingMessage) => void;
 }
 
 /** A node:http server over `handler`; what it does not serve gets a 404. Call `listen` yourself. */
@@ -18,13 +20,21 @@ export function createStandaloneServer(
   options: StandaloneServerOptions = {},
 ): Server {
   const serve = nodeHandler(handler);
-  const onResponse = options.onResponse;
+  const { onResponse, onError } = options;
   return createServer((req, res) => {
     if (onResponse) {
       const started = performance.now();
       res.on("finish", () => onResponse(req, res, performance.now() - started));
     }
-    serve(req, res);
+    serve(req, res, (error) => {
+      if (error === undefined) {
+        writeNodeResponse(res, notFound(req.method ?? "GET"));
+        return;
+      }
+      onError?.(error, req);
+      if (res.headersSent) res.destroy();
+      else writeNodeResponse(res, textResponse(500, "Internal Server Error"));
+    });
   });
 }
 

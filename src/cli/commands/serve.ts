@@ -98,6 +98,10 @@ Options:
       onResponse: ctx.isTTY
         ? (req, res, ms) => ctx.stderr.write(`${formatLogLine(req, res, ms)}\n`)
         : undefined,
+      onError: (error, req) =>
+        ctx.stderr.write(
+          `${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
     });
     const address = await listen(server, port, host);
     const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
