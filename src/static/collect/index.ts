@@ -1,30 +1,32 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import type { CompressionFormat, ResolvedConfig } from "../../config/types.js";
+import type { CompressionFormat } from "../../config/types.js";
 import { shouldCompress } from "../compress/index.js";
-import { createFinder, type Duplicate } from "../finders.js";
+import { createFinder } from "../finders.js";
 import { hashFiles } from "../hashing.js";
-import { MANIFEST_NAME, type Manifest, manifestText } from "../manifest.js";
+import { MANIFEST_NAME, manifestText } from "../manifest.js";
 import { findViteBuilds } from "../vite.js";
-import { forgetDirs, isTempName, removeIfPresent, writeAtomic } from "./files.js";
+import { forgetDirs, writeAtomic } from "./files.js";
 import { checkLayout } from "./layout.js";
 import { mapLimit } from "./limit.js";
 import { acquireLock } from "./lock.js";
+import type { CollectOptions, CollectSummary } from "./options.js";
 import {
   allOutputsPresent,
+  leftoversIn,
   listRoot,
   manifestOf,
   type Output,
   outputIsPresent,
   planOutputs,
+  removeLeftovers,
   sha256,
 } from "./outputs.js";
-import { type CollectStorage, uploadFile, uploadManifest } from "./remote.js";
+import { uploadFile, uploadManifest } from "./remote.js";
 import { readSources, sameSources, stampSources } from "./sources.js";
 import {
   cacheDirOf,
   emptyState,
-  LEGACY_STATE_NAME,
   LOCK_FILE,
   type OutputRecord,
   readState,
@@ -33,55 +35,9 @@ import {
 import { writeRoot } from "./write-root.js";
 
 export { CollectLockedError } from "./lock.js";
+export type { CollectOptions, CollectPhase, CollectSummary } from "./options.js";
 export { VARIANT_EXTENSIONS } from "./outputs.js";
 export { cacheDirOf } from "./state.js";
-
-export type CollectPhase = "find" | "read" | "hash" | "compress" | "write";
-
-export interface CollectOptions {
-  /** The resolved `static` section of the config. */
-  static: ResolvedConfig["static"];
-  /** Empty `static.root` before collecting. @default false */
-  clear?: boolean;
-  /** Compute everything, write nothing, and list what would be written. @default false */
-  dryRun?: boolean;
-  /** Symlink originals to their sources instead of copying them. @default false */
-  link?: boolean;
-  /** Compression worker threads. @default os.availableParallelism() */
-  workers?: number;
-  /** Brotli quality, 0-11; 11 is WhiteNoise's, 2.4x slower for about 1.5% smaller files. @default 10 */
-  brotliQuality?: number;
-  onProgress?: (phase: CollectPhase, done: number, total: number) => void;
-  /**
-   * Upload to this storage (e.g. S3) instead of writing into `static.root`.
-   * Hashed files get immutable caching and are skipped when already there;
-   * the manifest is uploaded last. The manifest is still written to
-   * `static.root`, where `staticUrl` reads it. Variants are
-   * not uploaded: object stores do not negotiate encodings; let the CDN do it.
-   */
-  storage?: CollectStorage;
-}
-
-export interface CollectSummary {
-  /** Source files found (winners only). */
-  files: number;
-  /** Originals copied or linked because they were new or changed. */
-  collected: number;
-  /** Originals already up to date. */
-  unchanged: number;
-  /** Hashed copies written. */
-  hashed: number;
-  /** Variants written, per encoding. */
-  compressed: Partial<Record<CompressionFormat, number>>;
-  /** Bytes written (copies, hashed copies, variants). */
-  bytes: number;
-  duplicates: Duplicate[];
-  ms: number;
-  dryRun: boolean;
-  /** What was (or, with `dryRun`, would be) written, relative to the root. */
-  written: string[];
-  manifest: Manifest | null;
-}
 
 function settingsFingerprint(options: CollectOptions): string {
   const { url, hash, compress } = options.static;
@@ -276,29 +232,6 @@ async function collectUnlocked(options: CollectOptions, started: number): Promis
   await writeState(cacheDir, nextState);
   summary.ms = Math.round(performance.now() - started);
   return summary;
-}
-
-/**
- * Remove what an interrupted collect or an older version left in the root:
- * temp files (never an output of this run) and the state file older versions
- * kept inside the root, which would make the tree differ between machines.
- */
-function leftoversIn(present: Set<string>, outputs: Set<string>): string[] {
-  return [...present].filter(
-    (name) =>
-      !outputs.has(name) && (name === LEGACY_STATE_NAME || isTempName(path.posix.basename(name))),
-  );
-}
-
-async function removeLeftovers(
-  root: string,
-  present: Set<string>,
-  outputs: Set<string>,
-): Promise<void> {
-  await mapLimit(leftoversIn(present, outputs), 16, async (name) => {
-    await removeIfPresent(path.join(root, name));
-    present.delete(name);
-  });
 }
 
 async function clearRoot(root: string): Promise<void> {

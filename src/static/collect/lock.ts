@@ -55,11 +55,8 @@ export async function acquireLock(file: string): Promise<HeldLock> {
   try {
     // A few rounds: each one either takes the lock, fails, or removes a stale one.
     for (let round = 0; round < 5; round++) {
-      try {
-        await link(temp, file);
+      if (await createExclusive(file, temp, me)) {
         return { release: () => releaseLock(file, me.token) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const holder = await readHolder(file);
       if (holder === null) continue; // released in the meantime
@@ -79,6 +76,32 @@ export async function acquireLock(file: string): Promise<HeldLock> {
     throw new CollectLockedError(file, undefined, `Could not take the lock ${file}.`);
   } finally {
     await unlink(temp).catch(() => {});
+  }
+}
+
+/**
+ * Create `file` only if it does not exist; false when it does. A file system
+ * without hard links gets an exclusive create instead, where a reader may see
+ * the file empty for an instant (it then reports the lock as unreadable,
+ * which fails safe).
+ */
+async function createExclusive(file: string, temp: string, me: LockHolder): Promise<boolean> {
+  try {
+    await link(temp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") {
+      throw error;
+    }
+  }
+  try {
+    await writeFile(file, `${JSON.stringify(me)}\n`, { flag: "wx" });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
   }
 }
 

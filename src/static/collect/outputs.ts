@@ -6,8 +6,9 @@ import type { CompressionFormat } from "../../config/types.js";
 import type { FoundFile } from "../finders.js";
 import type { HashedFile } from "../hashing.js";
 import { buildManifest, type Manifest } from "../manifest.js";
-import { linkAtomic, removeIfPresent, writeAtomic } from "./files.js";
-import type { CollectState, OutputRecord } from "./state.js";
+import { isTempName, linkAtomic, removeIfPresent, writeAtomic } from "./files.js";
+import { mapLimit } from "./limit.js";
+import { type CollectState, LEGACY_STATE_NAME, type OutputRecord } from "./state.js";
 
 /** Extension of each precompressed variant. */
 export const VARIANT_EXTENSIONS: Record<CompressionFormat, string> = {
@@ -168,4 +169,27 @@ export function manifestOf(hashedFiles: Map<string, HashedFile>): Manifest {
     integrity[file.hashedPath] = sha384(file.content);
   }
   return buildManifest(paths, integrity);
+}
+
+/**
+ * Remove what an interrupted collect or an older version left in the root:
+ * temp files (never an output of this run) and the state file older versions
+ * kept inside the root, which would make the tree differ between machines.
+ */
+export function leftoversIn(present: Set<string>, outputs: Set<string>): string[] {
+  return [...present].filter(
+    (name) =>
+      !outputs.has(name) && (name === LEGACY_STATE_NAME || isTempName(path.posix.basename(name))),
+  );
+}
+
+export async function removeLeftovers(
+  root: string,
+  present: Set<string>,
+  outputs: Set<string>,
+): Promise<void> {
+  await mapLimit(leftoversIn(present, outputs), 16, async (name) => {
+    await removeIfPresent(path.join(root, name));
+    present.delete(name);
+  });
 }
