@@ -1,4 +1,4 @@
-import type { UploadConfig } from "../uploads/options.js";
+import type { UploadConfig } from "../uploads/options-check.js";
 
 /**
  * The configuration users write in `stowage.config.{ts,mjs,js,json}`.
@@ -65,8 +65,12 @@ export interface MediaConfig {
 export interface ImagesConfig {
   /** Named variants, e.g. `{ thumb: { cover: [300, 300], format: "webp" } }`; see `stowage/images`. */
   variants?: Record<string, Record<string, unknown>>;
-  /** Refuse input images with more pixels than this. See `stowage/images` for the default. */
+  /** Refuse input images with more pixels than this (width x height). @default 89_478_485 */
   maxInputPixels?: number;
+  /** Refuse input images with a side longer than this, in pixels. @default 32_768 */
+  maxInputSide?: number;
+  /** Refuse input images whose longer side is more than this many times the shorter. @default 100 */
+  maxAspectRatio?: number;
 }
 
 /** A static source folder after resolution: absolute dir, normalised prefix (`""` or `a/b`). */
@@ -102,6 +106,18 @@ export interface ResolvedConfig {
   images: {
     variants: Record<string, Record<string, unknown>>;
     maxInputPixels: number | undefined;
+    maxInputSide: number | undefined;
+    maxAspectRatio: number | undefined;
   };
   secret: string | undefined;
+}
+
+/** One finding of `stowage check`: what is wrong, and with which config key. */
+export interface ConfigProblem {
+  /** An error makes `stowage check` exit 1; a warning is only reported. */
+  level: "error" | "warning";
+  /** The config key the problem is about (`media.storages.private.root`), when there is one. */
+  key?: string;
+  /** One sentence a person can act on, naming the key. */
+  message: string;
 }

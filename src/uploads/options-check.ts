@@ -1,5 +1,9 @@
 import { ConfigError } from "../errors.js";
-import type { UploadOptions } from "./options.js";
+import type { UploadConfig, UploadOptions } from "./options.js";
+
+// The config module types and checks `media.uploads` through this file only.
+export type { UploadConfig };
+
 import { closestName } from "./suggest.js";
 
 /** Explains what a value must be, or `undefined` when it is fine. */
