@@ -6,6 +6,7 @@
 //    measured while the parse is still open.
 // Usage: npx tsx bench/upload/memory.ts [--src DIR]   (DIR: another checkout's src/, to compare)
 import { type ChildProcess, fork } from "node:child_process";
+import { rm } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -90,6 +91,9 @@ async function server(src: string): Promise<void> {
       process.send?.({ rss: peak });
     } else if (message === "peak") {
       process.send?.({ peak });
+    } else if (message === "stop") {
+      await rm(tmpDir, { recursive: true, force: true });
+      process.exit(0);
     } else if (message === "dribble") {
       const heap = () => {
         gc();
@@ -209,7 +213,10 @@ async function main(): Promise<void> {
   await ask(child, "reset", "rss");
   console.error("dribble...");
   const dribbled = await ask<{ growth: number; segments: number }>(child, "dribble", "dribbled");
-  child.kill();
+  await new Promise((resolve) => {
+    child.once("exit", resolve);
+    child.send("stop");
+  });
   console.log(`src: ${src}`);
   console.log(
     `burst (${REQUESTS} x ${FILES} x ${(FILE_SIZE / MB).toFixed(1)} MB): RSS ${(idle / MB).toFixed(0)} MB idle -> ${(peak / MB).toFixed(0)} MB peak (${seconds.toFixed(1)} s)`,
