@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
+import { suggestion } from "../option-keys.js";
 import { checkUploadOptions } from "../uploads/options-check.js";
 import type {
   CompressionFormat,
@@ -174,7 +175,10 @@ function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
     if (!allowed.has(key)) {
       const known = [...allowed].map((k) => (prefix ? `${prefix}.${k}` : k)).join(", ");
       const full = prefix ? `${prefix}.${key}` : key;
-      throw new ConfigError(`Unknown config key "${full}". Known keys: ${known}.`, { key: full });
+      const hint = suggestion(key, allowed, (near) => (prefix ? `${prefix}.${near}` : near));
+      throw new ConfigError(`Unknown config key "${full}".${hint} Known keys: ${known}.`, {
+        key: full,
+      });
     }
   }
 }

@@ -4,7 +4,7 @@ import type { UploadConfig, UploadOptions } from "./options.js";
 // The config module types and checks `media.uploads` through this file only.
 export type { UploadConfig };
 
-import { closestName } from "./suggest.js";
+import { closestMatch } from "../option-keys.js";
 
 /** Explains what a value must be, or `undefined` when it is fine. */
 type Check = (value: unknown) => string | undefined;
@@ -105,7 +105,7 @@ export function checkUploadOptions(input: unknown, prefix?: string): UploadOptio
   const known = prefix ? UPLOAD_OPTION_KEYS.filter((key) => key !== "signal") : UPLOAD_OPTION_KEYS;
   for (const [key, value] of Object.entries(input)) {
     if (!(known as string[]).includes(key)) {
-      const near = closestName(key, known);
+      const near = closestMatch(key, known);
       const hint = near ? ` Did you mean "${label(near)}"?` : "";
       throw new ConfigError(
         `Unknown ${what.toLowerCase()} "${label(key)}".${hint} Known: ${known.join(", ")}.`,

@@ -1,8 +1,8 @@
 import type { ConfigProblem, ResolvedConfig } from "../../config/types.js";
 import { ConfigError } from "../../errors.js";
 import { validateVariantSpec } from "../../images/spec.js";
+import { closestMatch } from "../../option-keys.js";
 import { resolveUploadOptions, type UploadOptions } from "../../uploads/options.js";
-import { closestMatch } from "../suggest.js";
 
 function problemFrom(fallbackKey: string, error: unknown): ConfigProblem {
   if (!(error instanceof ConfigError)) throw error;
