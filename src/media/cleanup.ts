@@ -77,6 +77,7 @@ export async function cleanup(
     const totals = scratch.findOrphans();
     for (const [name, { orphans, bytes }] of totals) {
       Object.assign(sweep.report(name), { orphans, bytes });
+      sweep.orphans += orphans;
     }
     const shown = scratch.orphans(0, SHOWN_NAMES);
     if (!options.dryRun) await sweep.deleteOrphans(scratch);
@@ -124,6 +125,8 @@ class Sweep {
   /** Files modified after this instant (ms) are young and left alone, at the scan and at the re-check. */
   readonly #cutoff: number;
   readonly #reports = new Map<string, StorageCleanupReport>();
+  /** Orphans found in every swept storage, once the scan is done. */
+  orphans = 0;
   #deleted = 0;
 
   constructor(context: SweepContext, options: CleanupOptions, cutoff: number) {
@@ -210,7 +213,7 @@ class Sweep {
       phase,
       storage,
       listed: report.listed,
-      orphans: phase === "scan" ? 0 : report.orphans,
+      orphans: this.orphans,
       deleted: this.#deleted,
     });
   }

@@ -70,7 +70,7 @@ export interface CleanupProgress {
   storage: string;
   /** Files listed so far in `storage`. */
   listed: number;
-  /** Orphans found (known once the scan is done; 0 while scanning). */
+  /** Orphans found in all swept storages (known once the scan is done; 0 while scanning). */
   orphans: number;
   /** Files deleted so far, all storages. */
   deleted: number;
