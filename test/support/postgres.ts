@@ -13,7 +13,11 @@ import { promisify } from "node:util";
  * installs the server binaries under /usr/lib/postgresql/<major>/bin (not on
  * PATH); STOWAGE_PG_BIN points elsewhere. initdb refuses to run as root, so
  * as root the cluster belongs to the `postgres` user (runuser).
+ *
+ * When STOWAGE_TEST_POSTGRES_URL names a running server (.ci/run starts one
+ * cluster for the whole run), tests create their databases there instead.
  */
+const SHARED_URL = "STOWAGE_TEST_POSTGRES_URL";
 
 const run = promisify(execFile);
 
@@ -36,7 +40,7 @@ export function postgresBinDir(): string | undefined {
  * quietly.
  */
 export function postgresMissing(): string | undefined {
-  if (postgresBinDir()) return undefined;
+  if (process.env[SHARED_URL] || postgresBinDir()) return undefined;
   const reason =
     "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql, or set STOWAGE_PG_BIN)";
   if (process.env.CI) throw new Error(`${reason}: CI must run the PostgreSQL tests.`);
@@ -67,6 +71,8 @@ async function freePort(): Promise<number> {
 
 /** Starts a cluster; call `stop()` in afterAll. Retries with another port if the first was taken. */
 export async function startPostgres(): Promise<PostgresCluster> {
+  const shared = process.env[SHARED_URL];
+  if (shared) return clusterAt(new URL(shared), async () => undefined);
   const bin = postgresBinDir();
   if (!bin) throw new Error(postgresMissing() ?? "PostgreSQL is not installed");
   const asRoot = userInfo().uid === 0;
@@ -126,31 +132,39 @@ export async function startPostgres(): Promise<PostgresCluster> {
         }
       }
     }
-    const url = (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`;
-    return {
-      port,
-      url,
-      async createDatabase(name = `t_${randomBytes(6).toString("hex")}`) {
-        const { default: pg } = await import("pg");
-        const client = new pg.Client({ connectionString: url() });
-        await client.connect();
-        try {
-          await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-        } finally {
-          await client.end();
-        }
-        return url(name);
-      },
-      async stop() {
-        await as("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
-        await rm(root, { recursive: true, force: true });
-      },
-    };
+    return clusterAt(new URL(`postgres://postgres@127.0.0.1:${port}/postgres`), async () => {
+      await as("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    });
   } catch (error) {
     await as("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+function clusterAt(server: URL, stop: () => Promise<void>): PostgresCluster {
+  const url = (database = "postgres") => {
+    const target = new URL(server);
+    target.pathname = `/${database}`;
+    return target.toString();
+  };
+  return {
+    port: Number(server.port),
+    url,
+    async createDatabase(name = `t_${randomBytes(6).toString("hex")}`) {
+      const { default: pg } = await import("pg");
+      const client = new pg.Client({ connectionString: url() });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      } finally {
+        await client.end();
+      }
+      return url(name);
+    },
+    stop,
+  };
 }
 
 async function postgresIds(): Promise<{ uid: number; gid: number }> {
