@@ -23,8 +23,8 @@ const CONCURRENCY = 8;
  * storage keeps the gap between a file's re-check and its deletion short,
  * and a fast one runs few re-check queries (each one reads the columns).
  */
-const FIRST_PAGE = 2_000;
-const MAX_PAGE = 100_000;
+const FIRST_PAGE = 10_000;
+const MAX_PAGE = 250_000;
 const PAGE_TARGET_MS = 2_000;
 const SHOWN_NAMES = 10;
 const PROGRESS_EVERY = 1_000;

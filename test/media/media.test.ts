@@ -312,4 +312,56 @@ describe.each(["sqlite", "postgres"] as const)("catalogue checks and quoting (%s
     expect(await storedNames(storages.default)).toEqual(["a.txt"]);
     await db.destroy();
   });
+
+  it.skipIf(skip)(
+    "reads every row of tables larger than one fetch, with or without a rowid, and views",
+    async () => {
+      const db = await database();
+      const rows = 25_000;
+      const names = Array.from({ length: rows }, (_, index) => `docs/${index}.pdf`);
+      await db.schema.createTable("documents").addColumn("file", "text").execute();
+      const keyed = db.schema
+        .createTable("keyed")
+        .addColumn("rowid", "text", (col) => col.primaryKey())
+        .addColumn("file", "text");
+      await (kind === "sqlite" ? keyed.modifyEnd(sql`without rowid`) : keyed).execute();
+      for (let start = 0; start < rows; start += 1000) {
+        const batch = names.slice(start, start + 1000);
+        await db
+          .insertInto("documents")
+          .values(batch.map((file) => ({ file })))
+          .execute();
+      }
+      await db.insertInto("keyed").values({ rowid: "k", file: "keyed.pdf" }).execute();
+      await sql`create view recent as select file from documents where file like 'docs/2499%'`.execute(
+        db,
+      );
+      const storages = memoryStorages();
+      for (const name of ["docs/0.pdf", "docs/24999.pdf", "keyed.pdf", "gone.pdf"]) {
+        await storages.default.save(name, "x");
+      }
+      const everything = createMedia({
+        storages,
+        database: db,
+        references: [
+          { table: "documents", column: "file" },
+          { table: "keyed", column: "file" },
+          { table: "recent", column: "file" },
+        ],
+      });
+      const report = await everything.cleanup({ olderThan: 0, dryRun: true });
+      expect(report.names).toEqual(["gone.pdf"]);
+      const viewOnly = createMedia({
+        storages,
+        database: db,
+        references: [{ table: "recent", column: "file" }],
+      });
+      expect((await viewOnly.cleanup({ olderThan: 0, dryRun: true })).names.sort()).toEqual([
+        "docs/0.pdf",
+        "gone.pdf",
+        "keyed.pdf",
+      ]);
+      await db.destroy();
+    },
+  );
 });
