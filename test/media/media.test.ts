@@ -2,13 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "../../src/config/resolve.js";
 import { createMedia, mediaFromConfig, openDatabase } from "../../src/media/index.js";
 import type { Storages } from "../../src/media/types.js";
 import { createStorage } from "../../src/storage/index.js";
 import { type PostgresCluster, postgresMissing, startPostgres } from "../support/postgres.js";
-import { storedNames, variantOf } from "./fixtures.js";
+import { interceptedStorage, storedNames, variantOf } from "./fixtures.js";
 
 const postgresSkip = postgresMissing();
 let postgres: PostgresCluster | undefined;
@@ -116,6 +116,74 @@ describe("configuration mistakes", () => {
       "Cleanup stopped; nothing was deleted: interrupted",
     );
     expect(await storedNames(storages.default)).toEqual(["a.txt"]);
+  });
+});
+
+describe("failures while deleting", () => {
+  it("a deletion that fails stops the sweep and says how far it got", async () => {
+    const storages = memoryStorages();
+    await storages.default.save("a.txt", "a");
+    await storages.default.save("b.txt", "b");
+    const inner = storages.default;
+    const media = createMedia({
+      storages: {
+        default: interceptedStorage(inner, {
+          delete: async (name) => {
+            if (name === "a.txt") throw new Error("access denied");
+            return inner.delete(name);
+          },
+        }),
+      },
+      references: async function* () {
+        yield "c.txt";
+      },
+    });
+    const error = await media.cleanup({ olderThan: 0 }).catch((caught) => caught);
+    expect(error).toMatchObject({ code: "E_CLEANUP", deleted: 1 });
+    expect(error.message).toBe("Cleanup stopped after deleting 1 file: access denied");
+    expect(await storedNames(inner)).toEqual(["a.txt"]);
+  });
+
+  it("a re-check that cannot read the references stops before deleting that page", async () => {
+    const storages = memoryStorages();
+    await storages.default.save("a.txt", "a");
+    let reads = 0;
+    const media = createMedia({
+      storages,
+      references: async function* () {
+        reads += 1;
+        if (reads > 1) throw new Error("the reference service is down");
+        yield "b.txt";
+      },
+    });
+    await expect(media.cleanup({ olderThan: 0 })).rejects.toThrow(
+      "Cleanup stopped; nothing was deleted: the reference service is down",
+    );
+    expect(await storedNames(storages.default)).toEqual(["a.txt"]);
+  });
+
+  it("after success, a failed deletion is logged in one line by default", async () => {
+    const storages = memoryStorages();
+    await storages.default.save("a.txt", "a");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const media = createMedia({
+        storages: {
+          default: interceptedStorage(storages.default, {
+            delete: async () => {
+              throw new Error("read-only file system");
+            },
+          }),
+        },
+      });
+      await media.unitOfWork(async (unit) => unit.remove("a.txt"));
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toBe(
+        "stowage/media: could not delete default:a.txt (left for stowage cleanup): read-only file system",
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
