@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
-import { parseDatabaseUrl } from "../media/database-url.js";
+import { parseDatabaseUrl } from "./database-url.js";
 import type {
   ColumnReference,
   CompressionFormat,

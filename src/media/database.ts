@@ -6,8 +6,8 @@ import {
   SqliteDialect,
   sql,
 } from "kysely";
+import { describeDatabaseUrl, parseDatabaseUrl } from "../config/database-url.js";
 import { importOptional, StowageError } from "../errors.js";
-import { describeDatabaseUrl, parseDatabaseUrl } from "./database-url.js";
 import { DatabaseError } from "./errors.js";
 
 export type Dialect = "sqlite" | "postgres";

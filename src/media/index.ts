@@ -1,5 +1,5 @@
+export { type DatabaseLocation, parseDatabaseUrl } from "../config/database-url.js";
 export { createDatabase, type OpenDatabaseOptions, openDatabase } from "./database.js";
-export { type DatabaseLocation, parseDatabaseUrl } from "./database-url.js";
 export { parseDuration } from "./duration.js";
 export {
   CleanupConfigError,

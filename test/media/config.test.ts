@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseDatabaseUrl } from "../../src/config/database-url.js";
 import { resolveConfig } from "../../src/config/resolve.js";
-import { parseDatabaseUrl } from "../../src/media/database-url.js";
 import { formatDuration, parseDuration } from "../../src/media/duration.js";
 import { createMedia } from "../../src/media/index.js";
 import { createStorage } from "../../src/storage/index.js";
