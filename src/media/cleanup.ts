@@ -61,9 +61,11 @@ export async function cleanup(
     );
   }
   const known = Object.keys(storages);
-  const declared = options.storage === undefined ? references.declaredStorages : [options.storage];
+  const covered = references.declaredStorages;
+  const declared = options.storage === undefined ? covered : [options.storage];
   for (const name of declared ?? []) {
     if (!Object.hasOwn(storages, name)) throw new UnknownStorageError(name, known);
+    if (covered && !covered.includes(name)) throw uncovered(name);
   }
   const sweep = new Sweep(context, options, started - olderThan);
   const scratch = await Scratch.open();
@@ -85,6 +87,12 @@ export async function cleanup(
   } finally {
     await scratch.close();
   }
+}
+
+function uncovered(storage: string): CleanupConfigError {
+  return new CleanupConfigError(
+    `No reference is for the storage ${JSON.stringify(storage)}, so every file in it would look orphaned; cleanup refuses to sweep it. Add its columns to media.references (with storage: ${JSON.stringify(storage)}).`,
+  );
 }
 
 function summarise(
@@ -186,6 +194,11 @@ class Sweep {
     ]);
     const failed = results.find((result) => result.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
+    // A function speaks only for the storages it names; sweeping another would delete all of it.
+    const silent = declared.find((name) => !named.has(name));
+    if (this.#context.references.declaredStorages === undefined && silent !== undefined) {
+      throw uncovered(silent);
+    }
     return declared;
   }
 

@@ -68,6 +68,21 @@ describe("references from a function", () => {
     expect(await storedNames(storages.private)).toEqual(["unknown.txt"]);
   });
 
+  it("refuses to sweep a named storage it never names, deleting nothing", async () => {
+    const storages = memoryStorages();
+    await storages.private.save("contract.pdf", "c");
+    const media = createMedia({
+      storages,
+      references: async function* () {
+        yield "a.txt";
+      },
+    });
+    await expect(media.cleanup({ olderThan: 0, storage: "private" })).rejects.toThrow(
+      /^Cleanup stopped; nothing was deleted: No reference is for the storage "private", so every file in it would look orphaned/,
+    );
+    expect(await storedNames(storages.private)).toEqual(["contract.pdf"]);
+  });
+
   it("refuses a name for a storage that is not configured, deleting nothing", async () => {
     const storages = memoryStorages();
     await storages.default.save("a.txt", "a");
@@ -99,6 +114,21 @@ describe("configuration mistakes", () => {
         references: [{ table: "t", column: "c", storage: "archive" }],
       }),
     ).toThrow(/media.references\[0\].storage/);
+  });
+
+  it("refuses to sweep a storage no column is for, deleting nothing", async () => {
+    const storages = memoryStorages();
+    await storages.private.save("contract.pdf", "c");
+    const media = createMedia({
+      storages,
+      database: "sqlite::memory:",
+      references: [{ table: "documents", column: "file" }],
+    });
+    await expect(media.cleanup({ olderThan: 0, storage: "private" })).rejects.toThrow(
+      'No reference is for the storage "private", so every file in it would look orphaned; cleanup refuses to sweep it.',
+    );
+    expect(await storedNames(storages.private)).toEqual(["contract.pdf"]);
+    await media.close();
   });
 
   it("an aborted sweep deletes nothing", async () => {
