@@ -204,7 +204,7 @@ describe("stowage cleanup", () => {
     const result = await run(["cleanup", "--older-than", "soon"]);
     expect(result.code).toBe(2);
     expect(result.stderr.split("\n")[0]).toBe(
-      '--older-than: "soon" is not a duration: use milliseconds or a number with s, m, h or d ("90s", "30m", "2h", "7d").',
+      '--older-than: "soon" is not a duration: use milliseconds or a number with s, m, h or d ("90s", "30m", "2h", "7d"). Run "stowage cleanup --help".',
     );
     expect(await onDisk()).toEqual(["a.txt"]);
   });
