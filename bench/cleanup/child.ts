@@ -39,6 +39,7 @@ const storage =
     : createStorage({ driver: "fs", root: values.root! });
 const db = await openDatabase(values.database!);
 (globalThis as { gc?: () => void }).gc?.();
+const heapBefore = process.memoryUsage().heapUsed;
 const before = status("VmRSS");
 // Resets VmHWM to the current RSS, so the peak below is the sweep's.
 writeFileSync("/proc/self/clear_refs", "5");
@@ -53,7 +54,8 @@ if (values.approach === "naive") {
     database: db,
     references: REFERENCES,
   });
-  result = await media.cleanup({ olderThan: 0 });
+  const { orphans, deleted } = await media.cleanup({ olderThan: 0 });
+  result = { orphans, deleted };
 }
 const ms = performance.now() - started;
 const used = process.cpuUsage(cpu);
@@ -64,6 +66,7 @@ process.stdout.write(
     ...result,
     ms: Math.round(ms),
     cpuMs: Math.round((used.user + used.system) / 1000),
+    heapBeforeMb: Math.round(heapBefore / 1048576),
     rssBeforeMb: megabytes(before),
     peakRssMb: megabytes(peak),
     growthMb: megabytes(peak - before),

@@ -12,7 +12,7 @@ import { parseArgs, promisify } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { type PostgresCluster, startPostgres } from "../../test/support/postgres.js";
-import { orphanName, referencedName, storedNames } from "./data.js";
+import { referencedName, storedNames } from "./data.js";
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +34,9 @@ const run = promisify(execFile);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Measure {
+  /** Set when the process died (out of memory under a heap cap). */
+  failed?: string;
+  heapBeforeMb: number;
   orphans: number;
   deleted: number;
   ms: number;
@@ -74,30 +77,38 @@ async function postgresDatabase(cluster: PostgresCluster): Promise<string> {
 
 /** Writes whatever of the tree is missing (the orphans a previous sweep deleted). */
 async function fillTree(root: string): Promise<void> {
-  const half = Math.floor(fsFiles / 2);
   const names = [...storedNames(fsFiles)];
   const dirs = new Set(names.map((name) => path.dirname(path.join(root, name))));
   await Promise.all([...dirs].map((dir) => mkdir(dir, { recursive: true })));
   for (let start = 0; start < names.length; start += 256) {
     await Promise.all(
-      names.slice(start, start + 256).map(async (name, offset) => {
+      names.slice(start, start + 256).map(async (name) => {
         const file = path.join(root, name);
-        if (start + offset < half && (await stat(file).catch(() => null))) return;
-        await writeFile(file, "x");
+        if (!(await stat(file).catch(() => null))) await writeFile(file, "x");
       }),
     );
   }
-  void orphanName;
 }
 
-async function measure(args: string[]): Promise<Measure> {
-  const { stdout } = await run(
-    process.execPath,
-    ["--expose-gc", "--import", "tsx", path.join(here, "child.ts"), ...args],
-    { cwd: repo, maxBuffer: 1 << 20 },
-  );
-  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+async function measure(args: string[], heapCapMb?: number): Promise<Measure> {
+  const cap = heapCapMb === undefined ? [] : [`--max-old-space-size=${heapCapMb}`];
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [...cap, "--expose-gc", "--import", "tsx", path.join(here, "child.ts"), ...args],
+      { cwd: repo, maxBuffer: 1 << 20 },
+    );
+    return JSON.parse(stdout.trim().split("\n").at(-1)!);
+  } catch (error) {
+    const text = String((error as { stderr?: string }).stderr ?? error);
+    const reason = /heap out of memory|Allocation failed/.test(text) ? "out of memory" : "failed";
+    if (reason === "failed") log(text.slice(-2000));
+    return { failed: reason } as Measure;
+  }
 }
+
+/** Headroom over the process's heap before the sweep, for the capped runs. */
+const HEAP_HEADROOM_MB = 128;
 
 const work = await mkdtemp(path.join(tmpdir(), "stowage-bench-cleanup-"));
 let cluster: PostgresCluster | undefined;
@@ -143,10 +154,24 @@ try {
           results[approach].push(result);
         }
       }
-      const median = (list: Measure[], key: keyof Measure) =>
-        list.map((item) => item[key]).sort((a, b) => a - b)[Math.floor(list.length / 2)];
+      const median = (list: Measure[], key: Exclude<keyof Measure, "failed">) =>
+        list.map((item) => item[key] as number).sort((a, b) => a - b)[Math.floor(list.length / 2)];
       const naive = results.naive;
       const ours = results.stowage;
+      // The same sweep with the V8 heap capped at what the process held before it plus a
+      // fixed headroom: a bounded sweep fits, one that holds every name does not.
+      const cap =
+        Math.max(median(naive, "heapBeforeMb"), median(ours, "heapBeforeMb")) + HEAP_HEADROOM_MB;
+      const capped: Record<string, string> = {};
+      for (const approach of ["naive", "stowage"]) {
+        if (scenario.storage === "fs") await fillTree(root);
+        log(`${scenario.label}, ${databaseLabel}: ${approach}, heap capped at ${cap} MB`);
+        const args = ["--approach", approach, "--storage", scenario.storage, "--database", url];
+        const result = await measure([...args, ...scenario.args], cap);
+        log(`  ${JSON.stringify(result)}`);
+        capped[approach] =
+          result.failed ?? `${(result.ms / 1000).toFixed(2)} s, +${result.growthMb} MB`;
+      }
       rows.push([
         scenario.label,
         `${databaseLabel}, ${refs.toLocaleString("en")}`,
@@ -158,6 +183,8 @@ try {
         `${median(ours, "growthMb")} MB`,
         `${(median(ours, "growthMb") / Math.max(1, median(naive, "growthMb"))).toFixed(2)}x`,
         `${median(naive, "peakRssMb")} / ${median(ours, "peakRssMb")} MB`,
+        `${median(naive, "cpuMs") / 1000} / ${median(ours, "cpuMs") / 1000} s`,
+        `${cap} MB: ${capped.naive} / ${capped.stowage}`,
       ]);
     }
   }
@@ -173,6 +200,8 @@ try {
     "Stowage: peak RSS growth",
     "RSS ratio",
     "process peak RSS (two sets / Stowage)",
+    "CPU (two sets / Stowage)",
+    "heap capped at: two sets / Stowage",
   ];
   const lines = [
     `| ${header.join(" | ")} |`,
@@ -181,7 +210,7 @@ try {
   ];
   process.stdout.write(`${lines.join("\n")}\n\n`);
   process.stdout.write(
-    `Half the stored files are orphans; olderThan 0 (the memory driver cannot backdate). Medians of ${reps} run(s) each, each in a fresh process; growth = peak RSS during the sweep minus RSS before it (the memory driver's own objects are in the process peak). Load average before ${loadBefore.map((n) => n.toFixed(2)).join(" ")}, after ${loadAfter.map((n) => n.toFixed(2)).join(" ")} (2 cores).\n`,
+    `Half the stored files are orphans; olderThan 0 (the memory driver cannot backdate). Medians of ${reps} run(s) each, each in a fresh process; growth = peak RSS during the sweep minus RSS before it (the memory driver's own objects are in the process peak, and with that much live heap V8 leaves garbage uncollected, so uncapped growth is mostly garbage). The capped column reruns both with --max-old-space-size = heap before the sweep + ${HEAP_HEADROOM_MB} MB. Load average before ${loadBefore.map((n) => n.toFixed(2)).join(" ")}, after ${loadAfter.map((n) => n.toFixed(2)).join(" ")} (2 cores).\n`,
   );
 } finally {
   await cluster?.stop();

@@ -1,5 +1,5 @@
 import { checkName } from "../storage/names.js";
-import type { Storage, StorageStat } from "../storage/types.js";
+import type { Storage } from "../storage/types.js";
 import { parseDuration } from "./duration.js";
 import {
   CleanupConfigError,
@@ -23,8 +23,8 @@ const CONCURRENCY = 8;
  * storage keeps the gap between a file's re-check and its deletion short,
  * and a fast one runs few re-check queries (each one reads the columns).
  */
-const FIRST_PAGE = 10_000;
-const MAX_PAGE = 250_000;
+const FIRST_PAGE = 20_000;
+const MAX_PAGE = 100_000;
 const PAGE_TARGET_MS = 2_000;
 const SHOWN_NAMES = 10;
 const PROGRESS_EVERY = 1_000;
@@ -264,13 +264,11 @@ class Sweep {
     report.kept += names.length - mine.length;
     for (const name of mine) busy.add(name);
     try {
-      const stats = new Map<string, StorageStat | null>();
+      // Names only: a page's stat objects would outlive the page's young garbage.
+      const old: string[] = [];
       await forEachLimited(mine, CONCURRENCY, async (name) => {
-        stats.set(name, await target.stat(name));
-      });
-      const old = mine.filter((name) => {
-        const stat = stats.get(name);
-        return stat != null && stat.lastModified.getTime() <= this.#cutoff;
+        const stat = await target.stat(name);
+        if (stat !== null && stat.lastModified.getTime() <= this.#cutoff) old.push(name);
       });
       const asked = [...new Set(old.flatMap((name) => [name, ownerOf(name)]))];
       const referenced = await this.#context.references.referencedAmong(storage, asked);

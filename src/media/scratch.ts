@@ -78,12 +78,12 @@ export class Scratch {
   }
 
   addReference(storage: string, name: string): void {
-    this.#references.add(this.#id(storage), name);
+    this.#references.add2(this.#id(storage), name);
   }
 
   /** A listed file old enough to go; `owner` is its original when it is a variant. */
   addFile(storage: string, name: string, owner: string, size: number): void {
-    this.#files.add(this.#id(storage), name, owner === name ? null : owner, size);
+    this.#files.add4(this.#id(storage), name, owner === name ? null : owner, size);
   }
 
   /**
@@ -136,7 +136,7 @@ class Batch {
   readonly #head: string;
   readonly #width: number;
   readonly #full: BetterSqlite3.Statement;
-  #values: unknown[] = [];
+  readonly #values: unknown[] = [];
 
   constructor(db: BetterSqlite3.Database, head: string, width: number) {
     this.#db = db;
@@ -150,17 +150,26 @@ class Batch {
     return `${this.#head} VALUES ${Array(rows).fill(row).join(", ")}`;
   }
 
-  add(...values: unknown[]): void {
-    this.#values.push(...values);
+  add2(first: unknown, second: unknown): void {
+    this.#values.push(first, second);
+    this.#flushFull();
+  }
+
+  add4(first: unknown, second: unknown, third: unknown, fourth: unknown): void {
+    this.#values.push(first, second, third, fourth);
+    this.#flushFull();
+  }
+
+  #flushFull(): void {
     if (this.#values.length === BATCH_ROWS * this.#width) {
       this.#full.run(this.#values);
-      this.#values = [];
+      this.#values.length = 0;
     }
   }
 
   flush(): void {
     if (this.#values.length === 0) return;
     this.#db.prepare(this.#sql(this.#values.length / this.#width)).run(this.#values);
-    this.#values = [];
+    this.#values.length = 0;
   }
 }
