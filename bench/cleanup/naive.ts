@@ -1,14 +1,15 @@
-// The approach the issue replaces: every reference and every stored name in
-// two in-memory sets, then the difference deleted. Same database access
-// (Kysely) and the same variant rule; no age check and no re-check, as the
-// seed's command had none.
+// The two-sets approach: every reference and every stored name in two
+// in-memory sets, then the difference deleted. Same database access (Kysely)
+// and the same variant rule; no age check and no re-check, as such a command
+// is usually written.
 import type { Kysely } from "kysely";
 import { ownerOf } from "../../src/media/owners.js";
+import type { AnyDatabase } from "../../src/media/types.js";
 import type { Storage } from "../../src/storage/types.js";
 
 export async function naiveCleanup(
   storage: Storage,
-  db: Kysely<any>,
+  db: Kysely<AnyDatabase>,
   references: { table: string; column: string }[],
 ): Promise<{ orphans: number; deleted: number }> {
   const referenced = new Set<string>();

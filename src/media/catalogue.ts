@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { ColumnReference } from "../config/types.js";
 import type { Dialect } from "./database.js";
 import { ReferenceColumnError } from "./errors.js";
+import type { AnyDatabase } from "./types.js";
 
 /** A configured column after the database's own catalogue confirmed it. */
 export interface CheckedColumn {
@@ -39,7 +40,7 @@ interface TableRow {
   name: string;
 }
 
-async function tablesOf(db: Kysely<any>, dialect: Dialect, schema: string | undefined) {
+async function tablesOf(db: Kysely<AnyDatabase>, dialect: Dialect, schema: string | undefined) {
   if (dialect === "sqlite") {
     const schemas = (await sql<{ name: string }>`select name from pragma_database_list`.execute(db))
       .rows;
@@ -69,7 +70,11 @@ async function tablesOf(db: Kysely<any>, dialect: Dialect, schema: string | unde
   return rows;
 }
 
-async function columnsOf(db: Kysely<any>, dialect: Dialect, table: TableRow): Promise<string[]> {
+async function columnsOf(
+  db: Kysely<AnyDatabase>,
+  dialect: Dialect,
+  table: TableRow,
+): Promise<string[]> {
   const { rows } =
     dialect === "sqlite"
       ? await sql<{ name: string }>`
@@ -88,7 +93,7 @@ async function columnsOf(db: Kysely<any>, dialect: Dialect, table: TableRow): Pr
  * not there is refused with the names that are.
  */
 export async function checkColumns(
-  db: Kysely<any>,
+  db: Kysely<AnyDatabase>,
   dialect: Dialect,
   references: ColumnReference[],
 ): Promise<CheckedColumn[]> {

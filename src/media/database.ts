@@ -6,9 +6,11 @@ import {
   SqliteDialect,
   sql,
 } from "kysely";
+
 import { describeDatabaseUrl, parseDatabaseUrl } from "../config/database-url.js";
 import { importOptional, StowageError } from "../errors.js";
 import { DatabaseError } from "./errors.js";
+import type { AnyDatabase } from "./types.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -45,7 +47,7 @@ interface PgModule {
  * the driver package (better-sqlite3 or pg, both optional) loads on the
  * first query, and a missing one fails that query naming the package.
  */
-export function createDatabase<DB = any>(
+export function createDatabase<DB = AnyDatabase>(
   url: string,
   options: OpenDatabaseOptions = {},
 ): Kysely<DB> {
@@ -88,7 +90,7 @@ export function createDatabase<DB = any>(
  * `createDatabase`, then one round trip, so an unreachable database or a
  * missing driver fails here with a message naming the database.
  */
-export async function openDatabase<DB = any>(
+export async function openDatabase<DB = AnyDatabase>(
   url: string,
   options: OpenDatabaseOptions = {},
 ): Promise<Kysely<DB>> {
@@ -107,7 +109,7 @@ export async function openDatabase<DB = any>(
  * Which SQL dialect a Kysely instance speaks. Only SQLite and PostgreSQL are
  * supported: the catalogue queries and the streaming differ per dialect.
  */
-export function dialectOf(db: Kysely<any>): Dialect {
+export function dialectOf(db: Kysely<AnyDatabase>): Dialect {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof PostgresAdapter) return "postgres";
   if (adapter instanceof SqliteAdapter) return "sqlite";

@@ -7,7 +7,7 @@ import { cleanup } from "./cleanup.js";
 import { createDatabase, openDatabase } from "./database.js";
 import { checkOptions } from "./options.js";
 import { ReferenceReader } from "./references.js";
-import type { Media, MediaOptions } from "./types.js";
+import type { AnyDatabase, Media, MediaOptions } from "./types.js";
 import { runUnitOfWork } from "./unit-of-work.js";
 
 const MEDIA_OPTIONS = ["storages", "database", "references", "onDeleteError"];
@@ -19,7 +19,7 @@ function warnDeleteError(error: unknown, file: { storage: string; name: string }
   );
 }
 
-function build(options: MediaOptions, db: Kysely<any> | undefined, ownsDb: boolean): Media {
+function build(options: MediaOptions, db: Kysely<AnyDatabase> | undefined, ownsDb: boolean): Media {
   const storages = options.storages;
   if (typeof storages !== "object" || storages === null || !storages.default) {
     throw new ConfigError('Media needs `storages` with a "default" storage.', { key: "storages" });

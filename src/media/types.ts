@@ -4,6 +4,13 @@ import type { SaveOptions, Storage, StorageContent } from "../storage/types.js";
 
 export type { ColumnReference, ReferenceFunction, References } from "../config/types.js";
 
+/**
+ * The schema of the database stowage/media reads: the app's, which this
+ * module does not know; Kysely spells a database of unknown schema `any`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the app's schema is unknown here.
+export type AnyDatabase = any;
+
 /** `{ default, ...named }`, as `createStoragesFromConfig` returns. */
 export type Storages = Record<string, Storage> & { default: Storage };
 
@@ -14,7 +21,7 @@ export interface MediaOptions {
    * A URL (`sqlite:PATH`, `postgres://...`) or the app's own Kysely instance
    * (then never closed by `close()`). Needed when `references` names columns.
    */
-  database?: string | Kysely<any>;
+  database?: string | Kysely<AnyDatabase>;
   /**
    * Where stored names are referenced.
    * @default [] (nothing referenced: `remove()` deletes unconditionally, `cleanup()` refuses to run)
@@ -31,7 +38,7 @@ export interface MediaOptions {
 export interface Media {
   readonly storages: Storages;
   /** The Kysely instance in use (opened from the URL, or the one given). */
-  readonly db: Kysely<any> | undefined;
+  readonly db: Kysely<AnyDatabase> | undefined;
   /**
    * Run `work`. Files saved through `unit` are deleted again (with their
    * variants) if `work` throws; files passed to `unit.remove` are deleted

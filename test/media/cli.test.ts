@@ -136,9 +136,7 @@ describe("stowage cleanup", () => {
       "Dry run: 13 orphaned files older than 1h, 130 bytes; nothing was deleted.",
     );
     expect(lines.slice(1, 11)).toEqual(
-      Array.from({ length: 10 }, (_, index) =>
-        expect.stringMatching(/^ {2}default:old\/\d\d\.txt$/),
-      ),
+      Array.from({ length: 10 }, () => expect.stringMatching(/^ {2}default:old\/\d\d\.txt$/)),
     );
     expect(lines[11]).toBe("  ... and 3 more");
     expect(lines[12]).toBe("Left alone: 1 file younger than that.");

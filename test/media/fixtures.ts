@@ -6,7 +6,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { BlobServiceClient } from "@azure/storage-blob";
 import type { Kysely } from "kysely";
 import { openDatabase } from "../../src/media/database.js";
-import type { Storages } from "../../src/media/types.js";
+import type { AnyDatabase, Storages } from "../../src/media/types.js";
 import { createStorage } from "../../src/storage/index.js";
 import type { Storage } from "../../src/storage/types.js";
 import {
@@ -35,7 +35,7 @@ export interface StorageFixture {
 
 export interface DatabaseFixture {
   url: string;
-  db: Kysely<any>;
+  db: Kysely<AnyDatabase>;
   remove(): Promise<void>;
 }
 
