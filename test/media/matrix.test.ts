@@ -213,6 +213,17 @@ describe.each(combos)("$storage storage, $database database", ({ storage, databa
       expect(await storedNames(storages.default)).toEqual(["fresh.pdf"]);
     });
 
+    it("a file referenced from two tables survives a sweep after one of its records is deleted", async () => {
+      const shared = await storages.default.save("shared.png", "both");
+      await insert("documents", { id: 1, file: shared });
+      await insert("avatars", { id: 1, image: shared });
+      await data.db.deleteFrom("documents").where("id", "=", 1).execute();
+      expect(await media.cleanup({ olderThan: 0 })).toMatchObject({ orphans: 0, deleted: 0 });
+      await data.db.deleteFrom("avatars").where("id", "=", 1).execute();
+      expect(await media.cleanup({ olderThan: 0 })).toMatchObject({ orphans: 1, deleted: 1 });
+      expect(await storedNames(storages.default)).toEqual([]);
+    });
+
     it("sweeps one named storage with storage, and names are then not qualified", async () => {
       await seed();
       const report = await media.cleanup({ olderThan: 0, storage: "private" });
