@@ -169,7 +169,7 @@ const STATIC_KEYS = new Set([
 ]);
 const MEDIA_KEYS = new Set(["url", "storage", "storages", "uploads", "database", "references"]);
 const REFERENCE_KEYS = new Set(["table", "column", "storage"]);
-const IMAGES_KEYS = new Set(["variants", "maxInputPixels"]);
+const IMAGES_KEYS = new Set(["variants", "maxInputPixels", "maxInputSide", "maxAspectRatio"]);
 
 function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
   if (value === undefined) return;
@@ -262,9 +262,14 @@ export function resolveConfig(
   if (!isObject(uploads)) fail("media.uploads", "an object of upload limits", uploads);
   const variants = raw.images?.variants ?? {};
   if (!isObject(variants)) fail("images.variants", "an object of named variants", variants);
-  const maxInputPixels = raw.images?.maxInputPixels;
-  if (maxInputPixels !== undefined && !(Number.isInteger(maxInputPixels) && maxInputPixels > 0)) {
-    fail("images.maxInputPixels", "a positive whole number", maxInputPixels);
+  const { maxInputPixels, maxInputSide, maxAspectRatio } = raw.images ?? {};
+  for (const [key, value] of Object.entries({ maxInputPixels, maxInputSide })) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      fail(`images.${key}`, "a positive whole number", value);
+    }
+  }
+  if (maxAspectRatio !== undefined && !(Number.isFinite(maxAspectRatio) && maxAspectRatio >= 1)) {
+    fail("images.maxAspectRatio", "a number of at least 1", maxAspectRatio);
   }
 
   return {
@@ -294,6 +299,8 @@ export function resolveConfig(
     images: {
       variants: variants as Record<string, Record<string, unknown>>,
       maxInputPixels,
+      maxInputSide,
+      maxAspectRatio,
     },
     secret: optionalString(raw.secret, "secret"),
   };
