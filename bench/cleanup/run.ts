@@ -183,7 +183,7 @@ try {
         `${median(ours, "growthMb")} MB`,
         `${(median(ours, "growthMb") / Math.max(1, median(naive, "growthMb"))).toFixed(2)}x`,
         `${median(naive, "peakRssMb")} / ${median(ours, "peakRssMb")} MB`,
-        `${median(naive, "cpuMs") / 1000} / ${median(ours, "cpuMs") / 1000} s`,
+        `${(median(naive, "cpuMs") / 1000).toFixed(2)} / ${(median(ours, "cpuMs") / 1000).toFixed(2)} s`,
         `${cap} MB: ${capped.naive} / ${capped.stowage}`,
       ]);
     }
