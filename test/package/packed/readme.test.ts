@@ -15,9 +15,14 @@
  *
  * The harnesses (test/package/readme/harnesses.ts) say what each provides:
  * `config`, `serving` (`app`, `fastify`), `storage`, `upload-handler`
- * (`req`, `res`, `media`), `images`, `config-file`, `program`, `cli`,
- * `json`. To add one, add an entry there: a program template with
- * IMPORTS and SNIPPET where the block's imports and the rest of it go.
+ * (`req`, `res`, `media`), `images`, `signed-links` (`app`, `pdfBytes`;
+ * the block leaves `link`), `config-file`, `program`, `cli`, `json`, and
+ * `quick-start` and `web-app` for blocks that are whole apps: the block
+ * starts its server on PORT (0 here), and the harness requests a static
+ * file, posts an upload and a refused one, checks the answers and what was
+ * stored (web-app-check.ts), then closes it. To add one, add an entry
+ * there: a program template with IMPORTS and SNIPPET where the block's
+ * imports and the rest of it go.
  *
  * Each block runs with tsx (or sh) in a fresh copy of a fixture project:
  * a stowage.config.json with static/ (CSS, an SVG, a Vite build), fs media,
