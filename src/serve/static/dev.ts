@@ -8,9 +8,9 @@ import type { Stats } from "node:fs";
 import { resolveConfig } from "../../config/resolve.js";
 import { createFinder, type Finder } from "../../static/finders.js";
 import { isReadMethod, methodNotAllowed, type ServeRequest, type ServeResponse } from "../core.js";
-import { CACHE_DEV, etagFor, type HeaderFacts } from "../headers.js";
+import { CACHE_DEV, type HeaderFacts } from "../headers.js";
 import { contentTypeFor } from "../mime.js";
-import { respondFromFile } from "./respond.js";
+import { openedFacts, respondFromFile } from "./respond.js";
 
 /** The finder over the default `static.dirs` of the working directory (`./static` when it exists). */
 export function defaultFinder(): Finder {
@@ -18,15 +18,10 @@ export function defaultFinder(): Finder {
 }
 
 function devFacts(contentType: string, stats: Stats): HeaderFacts {
-  const mtime = Math.floor(stats.mtimeMs / 1000);
   return {
     contentType,
-    size: stats.size,
     encoding: "identity",
-    // Millisecond mtime: an edit within the same second must still change the tag.
-    etag: etagFor(stats.size, Math.floor(stats.mtimeMs)),
-    mtime,
-    lastModified: new Date(mtime * 1000).toUTCString(),
+    ...openedFacts(stats),
     cacheControl: CACHE_DEV,
     vary: false,
     cors: true,
