@@ -8,6 +8,7 @@ import { loadDriverPackage } from "../packages.js";
 import type { Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { customDomainUrl, locationKeys } from "./cloud.js";
 
 /**
  * The part of a `ContainerClient` (Azure Blob SDK) the driver uses,
@@ -69,9 +70,7 @@ type AzureModule = typeof Azure;
 
 /** Azure Blob Storage through its SDK (loaded on first use); SAS for signed URLs. */
 export function azureDriver(options: AzureOptions): StorageDriver {
-  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
-  const toKey = (name: string) => (location ? `${location}/${name}` : name);
-  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const { toKey, fromKey } = locationKeys(options.location);
   const blockSize = options.blockSize ?? 4 * 1024 * 1024;
   let loaded: Promise<{ sdk: AzureModule; container: Azure.ContainerClient }> | undefined;
 
@@ -199,13 +198,9 @@ export function azureDriver(options: AzureOptions): StorageDriver {
     },
 
     url(name) {
-      if (options.customDomain) {
-        const base = options.customDomain.includes("://")
-          ? options.customDomain
-          : `https://${options.customDomain}`;
-        return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
-      }
-      return `${containerUrl(options)}/${encodeName(toKey(name))}`;
+      const key = encodeName(toKey(name));
+      if (options.customDomain) return customDomainUrl(options.customDomain, key);
+      return `${containerUrl(options)}/${key}`;
     },
 
     async signedUrl(name, signOptions) {

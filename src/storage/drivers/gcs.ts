@@ -6,6 +6,7 @@ import { loadDriverPackage } from "../packages.js";
 import type { Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { customDomainUrl, locationKeys } from "./cloud.js";
 
 /**
  * The part of a `Storage` client (Google Cloud Storage SDK) the driver
@@ -64,9 +65,7 @@ type GcsModule = typeof Gcs;
 
 /** Google Cloud Storage through its SDK (loaded on first use); V4 signed URLs. */
 export function gcsDriver(options: GcsOptions): StorageDriver {
-  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
-  const toKey = (name: string) => (location ? `${location}/${name}` : name);
-  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const { toKey, fromKey } = locationKeys(options.location);
   let loaded: Promise<Gcs.Bucket> | undefined;
 
   const bucket = () => {
@@ -166,12 +165,9 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
     },
 
     url(name) {
-      const base = options.customDomain
-        ? options.customDomain.includes("://")
-          ? options.customDomain
-          : `https://${options.customDomain}`
-        : `https://storage.googleapis.com/${options.bucket}`;
-      return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
+      const key = encodeName(toKey(name));
+      if (options.customDomain) return customDomainUrl(options.customDomain, key);
+      return `https://storage.googleapis.com/${options.bucket}/${key}`;
     },
 
     async signedUrl(name, signOptions) {

@@ -9,6 +9,7 @@ import { loadDriverPackage } from "../packages.js";
 import { isHttpUrl, type Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { customDomainUrl, locationKeys } from "./cloud.js";
 import { exclusiveWrites, isTaken, sdkCalls } from "./s3-exclusive.js";
 
 /**
@@ -102,9 +103,7 @@ type S3Module = typeof S3;
 
 /** Amazon S3 and S3-compatible services, through the AWS SDK v3 (loaded on first use). */
 export function s3Driver(options: S3Options): StorageDriver {
-  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
-  const toKey = (name: string) => (location ? `${location}/${name}` : name);
-  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const { toKey, fromKey } = locationKeys(options.location);
   const bucket = options.bucket;
   let loaded: Promise<{ sdk: S3Module; client: S3.S3Client }> | undefined;
 
@@ -349,12 +348,7 @@ export function s3Driver(options: S3Options): StorageDriver {
 
     url(name) {
       const key = encodeName(toKey(name));
-      if (options.customDomain) {
-        const base = options.customDomain.includes("://")
-          ? options.customDomain
-          : `https://${options.customDomain}`;
-        return `${base.replace(/\/+$/, "")}/${key}`;
-      }
+      if (options.customDomain) return customDomainUrl(options.customDomain, key);
       if (options.endpoint) {
         const endpoint = new URL(options.endpoint);
         if (options.forcePathStyle) return `${endpoint.origin}/${options.bucket}/${key}`;
