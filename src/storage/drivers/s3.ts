@@ -1,8 +1,6 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import type * as S3 from "@aws-sdk/client-s3";
-import { bodyStream, encodeName, isLocalFile, type StorageDriver } from "../driver.js";
+import { encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import { decodeMetadata, encodeMetadata } from "../metadata.js";
 import { loadDriverPackage } from "../packages.js";
@@ -11,6 +9,7 @@ import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
 import { customDomainUrl, locationKeys } from "./cloud.js";
 import { exclusiveWrites, isTaken, sdkCalls } from "./s3-exclusive.js";
+import { uploadObject } from "./s3-upload.js";
 
 /**
  * The part of an `S3Client` (AWS SDK v3) the driver uses, declared here so
@@ -167,49 +166,15 @@ export function s3Driver(options: S3Options): StorageDriver {
       ACL: options.acl,
       IfNoneMatch: conditional ? "*" : undefined,
     };
-    const taken = (error: unknown) =>
-      conditional && isTaken(error) ? new NameTakenError(name, { cause: error }) : error;
-    const putObject = async (Body: Buffer | Readable, ContentLength: number) => {
-      try {
-        await client.send(new sdk.PutObjectCommand({ ...params, Body, ContentLength }), {
-          abortSignal: writeOptions.signal,
-        });
-      } catch (error) {
-        throw taken(error);
-      }
-    };
-    // Bytes in hand: one PutObject (atomic on S3), not lib-storage's part machinery.
-    if (Buffer.isBuffer(body)) return putObject(body, body.length);
-    const partSize = options.partSize ?? MIN_PART_SIZE;
-    if (isLocalFile(body)) {
-      // A file's size is known up front: up to one part, a single PutObject streamed from disk.
-      const { size } = await stat(body.localPath);
-      if (size <= partSize) return putObject(createReadStream(body.localPath), size);
-    }
-    const stream = bodyStream(body);
-    // A stream of unknown length: lib-storage sends one PutObject or a multipart upload.
-    const { Upload } = await loadDriverPackage<typeof import("@aws-sdk/lib-storage")>(
-      "s3",
-      "@aws-sdk/lib-storage",
-    );
-    const upload = new Upload({
-      client,
-      queueSize: options.queueSize ?? 4,
-      partSize,
-      leavePartsOnError: false,
-      params: { ...params, Body: stream },
-    });
-    const abort = () => void upload.abort();
-    writeOptions.signal?.addEventListener("abort", abort, { once: true });
-    // A failing body must fail the upload (lib-storage then aborts the multipart upload).
-    const bodyFailed = new Promise<never>((_, reject) => stream.once("error", reject));
     try {
-      await Promise.race([upload.done(), bodyFailed]);
+      await uploadObject(sdk, client, params, body, {
+        partSize: options.partSize ?? MIN_PART_SIZE,
+        queueSize: options.queueSize ?? 4,
+        signal: writeOptions.signal,
+      });
     } catch (error) {
-      await upload.abort().catch(() => undefined);
-      throw taken(error);
-    } finally {
-      writeOptions.signal?.removeEventListener("abort", abort);
+      if (conditional && isTaken(error)) throw new NameTakenError(name, { cause: error });
+      throw error;
     }
   }
 
