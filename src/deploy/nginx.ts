@@ -9,6 +9,7 @@ import { CACHE_IMMUTABLE, CACHE_SHORT, SANDBOX_POLICY } from "../serve/headers.j
 import { isExecutableType, isTextType, typeTable } from "../serve/mime.js";
 import { mountPath } from "../serve/path.js";
 import { declaredSuffixes } from "../serve/variants/names.js";
+import { parseStorageUrl } from "../storage/spec.js";
 
 export interface NginxMedia {
   /** `media.url`: a path, or a URL whose path is served. */
@@ -247,11 +248,18 @@ export function renderNginxServer(options: NginxOptions): string {
   return lines.join("\n");
 }
 
-/** The local folder of an `fs` storage spec, or `undefined` for any other driver. */
-export function fsStorageRoot(spec: StorageSpecInput): string | undefined {
+/**
+ * The local folder of an `fs` storage spec, or `undefined` for any other
+ * driver. A `file://` URL is read as the storage reads it, so a relative one
+ * (`file://./media`) resolves from `baseDir` here too.
+ */
+export function fsStorageRoot(
+  spec: StorageSpecInput,
+  baseDir: string = process.cwd(),
+): string | undefined {
   if (typeof spec === "string") {
     if (!spec.startsWith("file://")) return undefined;
-    return decodeURIComponent(new URL(spec).pathname);
+    return parseStorageUrl(spec, baseDir).root as string;
   }
   return spec.driver === "fs" && typeof spec.root === "string" ? spec.root : undefined;
 }
@@ -261,7 +269,7 @@ export function nginxOptionsFromConfig(
   config: ResolvedConfig,
   extra: Pick<NginxOptions, "listen" | "serverName" | "followLinks"> = {},
 ): NginxOptions {
-  const mediaRoot = fsStorageRoot(config.media.storage);
+  const mediaRoot = fsStorageRoot(config.media.storage, config.baseDir);
   return {
     ...extra,
     staticUrl: config.static.url,
