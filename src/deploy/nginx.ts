@@ -140,6 +140,18 @@ function symlinkLines(root: string, followLinks: boolean): string[] {
       ];
 }
 
+/** What both locations answer alike: 405 for other methods, and 304 as the core decides it. */
+function readOnlyLines(): string[] {
+  return [
+    `        # Like the core: 304 when the file is not newer than If-Modified-Since, not only on an exact match.`,
+    `        if_modified_since before;`,
+    `        if ($request_method !~ ^(GET|HEAD)$) {`,
+    `            add_header Allow "GET, HEAD" always;`,
+    `            return 405;`,
+    `        }`,
+  ];
+}
+
 function staticLocation(url: string, root: string, followLinks: boolean): string[] {
   const prefix = escapeRegex(url);
   const inner = "        ";
@@ -152,12 +164,7 @@ function staticLocation(url: string, root: string, followLinks: boolean): string
     `        brotli_static on;`,
     `        gzip_static on;`,
     `        gzip_vary on;`,
-    `        # Like the core: 304 when the file is not newer than If-Modified-Since, not only on an exact match.`,
-    `        if_modified_since before;`,
-    `        if ($request_method !~ ^(GET|HEAD)$) {`,
-    `            add_header Allow "GET, HEAD" always;`,
-    `            return 405;`,
-    `        }`,
+    ...readOnlyLines(),
     ...headerLines(CACHE_SHORT, inner),
     ``,
     `        # Dotfiles and the manifest are never served.`,
@@ -210,11 +217,7 @@ function mediaLocation(media: NginxMedia): string[] {
     `    location ^~ ${url} {`,
     `        alias ${withSlash(root)};`,
     ...symlinkLines(root, false),
-    `        if_modified_since before;`,
-    `        if ($request_method !~ ^(GET|HEAD)$) {`,
-    `            add_header Allow "GET, HEAD" always;`,
-    `            return 405;`,
-    `        }`,
+    ...readOnlyLines(),
     ...mediaHeaderLines(CACHE_SHORT, "        "),
     ``,
     `        location ~ /\\. {`,
