@@ -118,7 +118,7 @@ export function discardBody(body: ResponseBody): void {
  * checked. A stream that fails or ends short cuts the connection (the
  * headers are gone already); a client that goes away destroys the stream.
  */
-export function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
+function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
   const body = response.body;
   if (res.destroyed) {
     discardBody(body);
