@@ -1,7 +1,7 @@
 /**
  * Dev mode: no collect, no table. Each request asks the finders (which stat
- * the source folders), so new and changed files show on the next reload, as
- * Django's runserver does. Keys reach the finder only after the same checks
+ * the source folders), so new and changed files show on the next reload.
+ * Keys reach the finder only after the same checks
  * as production (`requestKey`), and the finder re-checks them.
  */
 import type { Stats } from "node:fs";
@@ -28,7 +28,11 @@ function devFacts(contentType: string, stats: Stats): HeaderFacts {
   };
 }
 
-/** Answer `key` from the first source that has it, or `null`. Source folders may hold symlinks (Django follows them). */
+/**
+ * Answer `key` from the first source that has it, or `null`. Links in the
+ * source folders are followed: they are the developer's own tree, which
+ * `collect` follows too.
+ */
 export function respondDev(
   finder: Finder,
   key: string,
