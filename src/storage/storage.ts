@@ -34,11 +34,12 @@ export interface PolicyOptions {
    */
   maxLength?: number;
   /**
-   * Rewrite a cleaned name before it is stored (Django's `get_valid_name`
-   * override). Its result goes through the same validation again.
+   * Rewrite a cleaned name before it is stored. Its result goes through the
+   * same validation again.
+   * @default the cleaned name as it is
    */
   getValidName?: (name: string) => string;
-  /** Random suffix source for alternative names (tests make it predictable). */
+  /** Random suffix source for alternative names (tests make it predictable). @default randomSuffix (seven letters and digits) */
   random?: () => string;
 }
 

@@ -26,12 +26,13 @@ export interface AzureOptions {
   location?: string;
   /** @default env AZURE_STORAGE_CONNECTION_STRING */
   connectionString?: string;
-  /** Account name, with `accountKey`, when there is no connection string. */
+  /** Account name, with `accountKey`, when there is no connection string. @default none */
   account?: string;
+  /** The account's key, with `account`. @default none */
   accountKey?: string;
-  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. */
+  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. @default the container's own URL */
   customDomain?: string;
-  /** `Cache-Control` for blobs saved without one. */
+  /** `Cache-Control` for blobs saved without one. @default none */
   cacheControl?: string;
   /** Bodies up to this size (bytes) go up in one request; larger ones in blocks of this size. @default 4 MiB */
   blockSize?: number;

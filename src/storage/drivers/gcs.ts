@@ -20,16 +20,17 @@ export interface GcsOptions {
   bucket: string;
   /** Prefix every name is stored under. @default "" */
   location?: string;
+  /** @default the project of the credentials */
   projectId?: string;
-  /** Service-account key file; default: Application Default Credentials. */
+  /** Service-account key file. @default Application Default Credentials */
   keyFilename?: string;
-  /** Service-account credentials as an object (`client_email`, `private_key`). */
+  /** Service-account credentials as an object (`client_email`, `private_key`). @default Application Default Credentials */
   credentials?: { client_email: string; private_key: string };
-  /** API endpoint override (an emulator or a private endpoint). */
+  /** API endpoint override (an emulator or a private endpoint). @default Google's public endpoint */
   apiEndpoint?: string;
-  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. */
+  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. @default the bucket's URL on storage.googleapis.com */
   customDomain?: string;
-  /** `Cache-Control` for objects saved without one. */
+  /** `Cache-Control` for objects saved without one. @default none */
   cacheControl?: string;
   /** Objects asked for per list page. @default 1000 */
   pageSize?: number;

@@ -25,17 +25,22 @@ export interface S3Options {
   location?: string;
   /** @default env AWS_REGION, else "us-east-1" */
   region?: string;
-  /** Endpoint for MinIO, R2, Ceph or s3rver, e.g. `http://127.0.0.1:9000`. */
+  /** Endpoint for MinIO, R2, Ceph or s3rver, e.g. `http://127.0.0.1:9000`. @default AWS S3 of `region` */
   endpoint?: string;
   /** Address buckets as `endpoint/bucket` rather than `bucket.endpoint` (MinIO, s3rver). @default false */
   forcePathStyle?: boolean;
+  /** With `secretAccessKey`, fixed credentials. @default the AWS SDK's credential chain (env, profile, role) */
   accessKeyId?: string;
+  /** @default the AWS SDK's credential chain */
   secretAccessKey?: string;
-  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN in front of the bucket. */
+  /**
+   * Host (or `https://host/path`) public URLs are built on, e.g. a CDN in front of the bucket.
+   * @default the bucket's own URL (path-style on `endpoint` with `forcePathStyle`)
+   */
   customDomain?: string;
-  /** Canned ACL stored with every object, e.g. `public-read`. */
+  /** Canned ACL stored with every object, e.g. `public-read`. @default none: the bucket's own policy */
   acl?: (typeof S3_ACLS)[number];
-  /** `Cache-Control` for objects saved without one. */
+  /** `Cache-Control` for objects saved without one. @default none */
   cacheControl?: string;
   /**
    * How a save avoids replacing an object created meanwhile. `"auto"` asks
