@@ -1,0 +1,155 @@
+// The gallery as an Express app: `createGallery({ env })` wires Stowage's
+// storages, handlers and URL helper to the records and the routes.
+// server.mjs runs it; the tests create it in-process or as child processes.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import { createStaticUrls, resolveConfig } from "stowage";
+import { variantName } from "stowage/images";
+import { createStoragesFromConfig } from "stowage/storage";
+import { databaseUrl, galleryConfig, VAR_DIR } from "./config.mjs";
+import { createSessions } from "./lib/auth.mjs";
+import { migrate, openDatabase, REFERENCES, seedDemoUsers } from "./lib/database.mjs";
+import { createMedia } from "./lib/media.mjs";
+import { pageHeaders, securityHeaders } from "./lib/security.mjs";
+import { mediaMiddleware, staticMiddleware } from "./lib/serving.mjs";
+import { registerAdmin } from "./routes/admin.mjs";
+import { registerAuth } from "./routes/auth.mjs";
+import { registerDocuments } from "./routes/documents.mjs";
+import { registerPhotos } from "./routes/photos.mjs";
+import { registerPrivate } from "./routes/private.mjs";
+import { registerProfile } from "./routes/profile.mjs";
+import { errorPage } from "./views/layout.mjs";
+
+export const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** A random secret kept under var/ for local runs without STOWAGE_SECRET. */
+function localSecret() {
+  const file = path.resolve(here, VAR_DIR, "secret");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * @param {{ env?: NodeJS.ProcessEnv }} [options]
+ */
+export async function createGallery({ env = process.env } = {}) {
+  const input = galleryConfig(env);
+  const config = resolveConfig({ ...input, secret: env.STOWAGE_SECRET || localSecret() }, here, {
+    file: path.join(here, "stowage.config.mjs"),
+    env,
+  });
+  const secret = /** @type {string} */ (config.secret);
+  let statics;
+  try {
+    statics = createStaticUrls({ url: config.static.url, root: config.static.root });
+  } catch (error) {
+    throw new Error(
+      `The static files are not collected in ${config.static.root}: run \`npm start\`, or \`npx stowage collect --config examples/gallery/stowage.config.mjs\`.`,
+      { cause: error },
+    );
+  }
+  const storages = createStoragesFromConfig(config);
+  const db = await openDatabase(databaseUrl(env), { baseDir: here });
+  await migrate(db);
+  await seedDemoUsers(db);
+  const media = createMedia({ storages, db, references: REFERENCES });
+  const sessions = createSessions(secret);
+  const variants = config.images.variants;
+
+  /**
+   * The pieces every page needs.
+   * @param {import("express").Request} req @param {import("express").Response} res
+   * @returns {import("./views/layout.mjs").PageContext}
+   */
+  function pageContext(req, res) {
+    const user = res.locals.user;
+    return {
+      statics,
+      user,
+      avatarUrl: user?.avatar
+        ? storages.default.url(variantName(user.avatar, "avatarSmall", variants.avatarSmall))
+        : statics.url("img/default-avatar.svg"),
+      flash: sessions.takeFlash(req, res),
+    };
+  }
+  const setPageHeaders = pageHeaders(storages);
+  /** @param {import("express").Request} req @param {import("express").Response} res @param {number} status @param {string} message */
+  function showError(req, res, status, message) {
+    setPageHeaders(res);
+    res
+      .status(status)
+      .type("html")
+      .send(String(errorPage(pageContext(req, res), status, message)));
+  }
+
+  const app = express();
+  app.disable("x-powered-by");
+  // Static files and media first: they carry their own headers.
+  app.use(staticMiddleware(config));
+  app.use(mediaMiddleware(config, storages, showError));
+  app.use(securityHeaders(setPageHeaders));
+
+  // Who is signed in: a valid session cookie naming an existing user.
+  app.use(async (req, res, next) => {
+    const id = sessions.userId(req);
+    res.locals.user =
+      id === undefined
+        ? undefined
+        : await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+    next();
+  });
+
+  const deps = { config, media, db, storages, statics, sessions, variants, pageContext, showError };
+  registerAuth(app, deps);
+  // Every page below needs a signed-in user.
+  app.use((req, res, next) => {
+    if (res.locals.user) return next();
+    if (
+      req.get("x-requested-with") === "XMLHttpRequest" ||
+      (req.get("accept") ?? "").includes("application/json")
+    ) {
+      return res.status(401).json({ success: false, errors: { __all__: ["Sign in first."] } });
+    }
+    const nextUrl = req.method === "GET" ? req.originalUrl : "/";
+    res.redirect(303, `/login?next=${encodeURIComponent(nextUrl)}`);
+  });
+  app.get("/", (_req, res) => res.redirect(303, "/documents"));
+  registerDocuments(app, deps);
+  registerPhotos(app, deps);
+  registerProfile(app, deps);
+  registerPrivate(app, deps);
+  registerAdmin(app, deps);
+
+  app.use((req, res) => showError(req, res, 404, "There is nothing at this address."));
+  /** @type {import("express").ErrorRequestHandler} */
+  const onError = (error, req, res, _next) => {
+    console.error(error);
+    if (res.headersSent) return void res.destroy();
+    showError(
+      req,
+      res,
+      500,
+      "The server could not finish this request. Nothing you sent was kept; please try again.",
+    );
+  };
+  app.use(onError);
+
+  return {
+    app,
+    config,
+    media,
+    db,
+    storages,
+    async close() {
+      await media.close();
+    },
+  };
+}
+
+/** @typedef {Awaited<ReturnType<typeof createGallery>>} Gallery */

@@ -1,0 +1,49 @@
+// The gallery's Stowage configuration as a function of the environment, so
+// the app, the `stowage` CLI (through stowage.config.mjs) and the tests all
+// read the same settings. Paths are relative to this folder.
+//
+//   STOWAGE_MEDIA_STORAGE    public media (documents, photos, avatars), e.g. s3://bucket/media?...
+//   GALLERY_PRIVATE_STORAGE  private documents, e.g. s3://bucket/private?...
+//   DATABASE_URL             records: sqlite:PATH or postgres://...
+//   STOWAGE_SECRET           signs sessions and private links (several processes must share it)
+// The library applies the STOWAGE_* variables itself; the two others are the app's.
+
+/** Where `npm start` keeps everything it writes, relative to this folder. */
+export const VAR_DIR = "../../var/gallery";
+
+/** @param {NodeJS.ProcessEnv} env */
+export function galleryConfig(env = process.env) {
+  return {
+    static: {
+      dirs: [
+        "static",
+        // A vendor package mounted under a prefix: its font files are hashed
+        // and the @font-face url() in css/fonts.css is rewritten to match.
+        { prefix: "vendor/inter", dir: "../../node_modules/@fontsource-variable/inter/files" },
+      ],
+      root: `${VAR_DIR}/staticfiles`,
+    },
+    media: {
+      storage: { driver: "fs", root: `${VAR_DIR}/media` },
+      storages: {
+        private: env.GALLERY_PRIVATE_STORAGE || { driver: "fs", root: `${VAR_DIR}/private` },
+      },
+    },
+    images: {
+      variants: {
+        // Photos: a square grid cell and its double for dense screens, and a
+        // medium size for the photo page's srcset.
+        thumb: { cover: [300, 300], format: "webp" },
+        thumb2x: { cover: [600, 600], format: "webp" },
+        medium: { fit: [960, 540], format: "webp" },
+        // Avatars: the small round picture in the header.
+        avatarSmall: { cover: [64, 64], format: "webp" },
+      },
+    },
+  };
+}
+
+/** The records' database: `DATABASE_URL`, else SQLite under var/. */
+export function databaseUrl(env = process.env) {
+  return env.DATABASE_URL || `sqlite:${VAR_DIR}/gallery.db`;
+}
