@@ -90,6 +90,8 @@ export async function createGallery({ env = process.env } = {}) {
 
   const app = express();
   app.disable("x-powered-by");
+  // The config's upload settings (temp folder, ...); each form adds its own limits.
+  app.locals.uploadOptions = config.media.uploads;
   // Static files and media first: they carry their own headers.
   app.use(staticMiddleware(config));
   app.use(mediaMiddleware(config, storages, showError));

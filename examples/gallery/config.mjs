@@ -6,6 +6,7 @@
 //   GALLERY_PRIVATE_STORAGE  private documents, e.g. s3://bucket/private?...
 //   DATABASE_URL             records: sqlite:PATH or postgres://...
 //   STOWAGE_SECRET           signs sessions and private links (several processes must share it)
+//   GALLERY_UPLOAD_TMP       where uploads wait while they stream in (default: the OS temp folder)
 // The library applies the STOWAGE_* variables itself; the two others are the app's.
 
 /** Where `npm start` keeps everything it writes, relative to this folder. */
@@ -28,6 +29,7 @@ export function galleryConfig(env = process.env) {
       storages: {
         private: env.GALLERY_PRIVATE_STORAGE || { driver: "fs", root: `${VAR_DIR}/private` },
       },
+      uploads: env.GALLERY_UPLOAD_TMP ? { tmpDir: env.GALLERY_UPLOAD_TMP } : {},
     },
     images: {
       variants: {

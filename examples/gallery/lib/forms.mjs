@@ -156,6 +156,7 @@ export async function readForm(req, res, { fileField, maxFileSize = 0 } = {}) {
   let upload;
   try {
     upload = await parseNodeUpload(req, res, {
+      ...req.app.locals.uploadOptions,
       maxFiles: fileField ? 1 : 0,
       maxFileSize: limit,
       maxFields: 20,
