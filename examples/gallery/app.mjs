@@ -80,12 +80,21 @@ export async function createGallery({ env = process.env } = {}) {
   }
   const setPageHeaders = pageHeaders(storages);
   /** @param {import("express").Request} req @param {import("express").Response} res @param {number} status @param {string} message */
-  function showError(req, res, status, message) {
+  async function showError(req, res, status, message) {
     setPageHeaders(res);
+    // Media errors come before the user is looked up; the page still shows who is signed in.
+    if (!("user" in res.locals)) res.locals.user = await currentUser(req).catch(() => undefined);
     res
       .status(status)
       .type("html")
       .send(String(errorPage(pageContext(req, res), status, message)));
+  }
+
+  /** The signed-in user (a valid session naming an existing user), or undefined. @param {import("express").Request} req */
+  async function currentUser(req) {
+    const id = sessions.userId(req);
+    if (id === undefined) return undefined;
+    return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
   const app = express();
@@ -97,13 +106,8 @@ export async function createGallery({ env = process.env } = {}) {
   app.use(mediaMiddleware(config, storages, showError));
   app.use(securityHeaders(setPageHeaders));
 
-  // Who is signed in: a valid session cookie naming an existing user.
   app.use(async (req, res, next) => {
-    const id = sessions.userId(req);
-    res.locals.user =
-      id === undefined
-        ? undefined
-        : await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+    res.locals.user = await currentUser(req);
     next();
   });
 
@@ -138,7 +142,7 @@ export async function createGallery({ env = process.env } = {}) {
       res,
       500,
       "The server could not finish this request. Nothing you sent was kept; please try again.",
-    );
+    ).catch(() => res.destroy());
   };
   app.use(onError);
 

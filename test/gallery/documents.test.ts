@@ -62,7 +62,7 @@ describe("document upload", () => {
     const page = await alice.get("/documents");
     expect(page.text).toContain("“Quarterly report” is uploaded.");
     expect(page.text).toContain("Quarterly report");
-    expect(page.text).toContain("2.0 KB");
+    expect(page.text).toContain("2 KB");
     expect(page.text).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[^"]+">/);
     expect(page.text).toContain(`href="/media/documents/${today}/report.pdf"`);
     const download = await alice.get(`/media/documents/${today}/report.pdf`);

@@ -10,7 +10,7 @@
  * @property {ReturnType<typeof import("../lib/auth.mjs").createSessions>} sessions
  * @property {Record<string, Record<string, unknown>>} variants
  * @property {(req: import("express").Request, res: import("express").Response) => import("../views/layout.mjs").PageContext} pageContext
- * @property {(req: import("express").Request, res: import("express").Response, status: number, message: string) => void} showError
+ * @property {(req: import("express").Request, res: import("express").Response, status: number, message: string) => Promise<void>} showError
  */
 
 export {};

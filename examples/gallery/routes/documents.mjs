@@ -77,11 +77,12 @@ export function registerDocuments(app, { db, media, storages, sessions, pageCont
           .executeTakeFirstOrThrow();
         return { id, ...row, url: storages.default.url(name) };
       });
+      // Shown on the next page, whether a script or the browser follows the redirect.
+      sessions.flash(req, res, "success", `“${document.title}” is uploaded.`);
       if (wantsJson(req)) {
         res.status(201).json({ success: true, redirect: "/documents", document });
         return;
       }
-      sessions.flash(req, res, "success", `“${document.title}” is uploaded.`);
       res.redirect(303, "/documents");
     } catch (error) {
       await answerRefusal(req, res, error, async (errors) =>

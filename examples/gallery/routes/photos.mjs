@@ -70,11 +70,12 @@ export function registerPhotos(
           .executeTakeFirstOrThrow();
         return photoView({ id, ...row }, storages.default, variants);
       });
+      // Shown on the next page, whether a script or the browser follows the redirect.
+      sessions.flash(req, res, "success", `“${photo.title}” is added.`);
       if (wantsJson(req)) {
         res.status(201).json({ success: true, redirect: "/photos", photo });
         return;
       }
-      sessions.flash(req, res, "success", `“${photo.title}” is added.`);
       res.redirect(303, "/photos");
     } catch (error) {
       await answerRefusal(req, res, error, async (errors) =>

@@ -61,11 +61,12 @@ export function registerPrivate(app, { db, media, storages, sessions, pageContex
         return { id, title: row.title };
       });
       const page = `/private/${document.id}`;
+      // Shown on the next page, whether a script or the browser follows the redirect.
+      sessions.flash(req, res, "success", `“${document.title}” is stored privately.`);
       if (wantsJson(req)) {
         res.status(201).json({ success: true, redirect: page, document });
         return;
       }
-      sessions.flash(req, res, "success", `“${document.title}” is stored privately.`);
       res.redirect(303, page);
     } catch (error) {
       await answerRefusal(req, res, error, async (errors) =>

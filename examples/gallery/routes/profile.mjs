@@ -69,13 +69,14 @@ export function registerProfile(
         unit.remove(await swapAvatar(db, user.id, user.avatar, stored.name));
         return stored.name;
       });
+      // Shown on the next page, whether a script or the browser follows the redirect.
+      sessions.flash(req, res, "success", "Your avatar is updated.");
       if (wantsJson(req)) {
         res
           .status(201)
           .json({ success: true, redirect: "/profile", avatar: storages.default.url(avatar) });
         return;
       }
-      sessions.flash(req, res, "success", "Your avatar is updated.");
       res.redirect(303, "/profile");
     } catch (error) {
       await answerRefusal(req, res, error, (errors) => render(req, res, errors));

@@ -40,7 +40,7 @@ export function documentsPage(ctx, { documents, rules, values = {}, errors = {} 
     name: "document_type",
     label: "Type",
     errors,
-    control: html`<select id="id-document_type" name="document_type">${DOCUMENT_TYPES.map(
+    control: html`<select id="id-document_type" name="document_type" required><option value=""${values.document_type ? "" : html` selected`}>Choose a type…</option>${DOCUMENT_TYPES.map(
       ([value, text]) =>
         html`<option value="${value}"${values.document_type === value ? html` selected` : ""}>${text}</option>`,
     )}</select>`,

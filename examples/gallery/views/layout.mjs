@@ -110,7 +110,8 @@ export function humanSize(bytes) {
     value /= 1024;
     unit += 1;
   }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${SIZE_UNITS[unit]}`;
+  if (unit === 0) return `${bytes} bytes`;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${SIZE_UNITS[unit]}`;
 }
 
 const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", {
