@@ -121,3 +121,42 @@ export async function filesUnder(dir: string): Promise<string[]> {
     throw error;
   }
 }
+
+export interface GalleryProcess {
+  url: string;
+  /** Everything the process printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `node examples/gallery/server.mjs` as its own process, on a free port. */
+export async function spawnGallery(env: NodeJS.ProcessEnv): Promise<GalleryProcess> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(process.execPath, [path.join(galleryDir, "server.mjs")], {
+    cwd: repo,
+    env: { ...process.env, ...env, PORT: "0", HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      const found = /on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (found) resolve(found[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`The gallery exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
