@@ -1,4 +1,9 @@
-export type { LoadConfigOptions, ResolvedConfig, StowageConfig } from "./config/index.js";
+export type {
+  ConfigProblem,
+  LoadConfigOptions,
+  ResolvedConfig,
+  StowageConfig,
+} from "./config/index.js";
 export { defineConfig, loadConfig, resolveConfig } from "./config/index.js";
 export {
   ConfigError,

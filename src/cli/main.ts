@@ -1,10 +1,11 @@
-import { parseArgs } from "node:util";
 import { loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { StowageError } from "../errors.js";
+import { parseCommandArgs } from "./args.js";
 import type { Command, CommandContext, Output } from "./command.js";
 import { UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
+import { closestMatch } from "./suggest.js";
 
 export interface MainOptions {
   cwd?: string;
@@ -52,38 +53,35 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
+    const suggestion = closestMatch(
+      name,
+      commands.map((c) => c.name),
+    );
+    const hint = suggestion ? ` Did you mean "stowage ${suggestion}"?` : "";
     stderr.write(
-      `${red(`Unknown command "${name}".`, isTTY)} Run "stowage --help" for the list.\n`,
+      `${red(`Unknown command "${name}".`, isTTY)}${hint} Run "stowage --help" for the list.\n`,
     );
     return 2;
   }
   const command: Command = await entry.load();
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: {
-        ...command.options,
-        config: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      allowNegative: true,
-      strict: true,
-    } as Parameters<typeof parseArgs>[0]);
-  } catch (error) {
-    stderr.write(`${red((error as Error).message, isTTY)}\nRun "stowage ${name} --help".\n`);
+  // Usage errors are one line: the problem, then where the usage is.
+  const usageError = (error: UsageError) => {
+    stderr.write(`${red(error.message, isTTY)} Run "stowage ${name} --help".\n`);
     return 2;
+  };
+  let parsed: ReturnType<typeof parseCommandArgs>;
+  try {
+    parsed = parseCommandArgs(rest, command.options);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error);
+    throw error;
   }
   if (parsed.values.help) {
     stdout.write(`${command.usage.trimEnd()}\n`);
     return 0;
   }
   if (parsed.positionals.length > (command.maxPositionals ?? 0)) {
-    stderr.write(
-      `${red(`Unexpected argument "${parsed.positionals.at(-1)}".`, isTTY)}\nRun "stowage ${name} --help".\n`,
-    );
-    return 2;
+    return usageError(new UsageError(`Unexpected argument "${parsed.positionals.at(-1)}".`));
   }
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
@@ -105,10 +103,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   try {
     return await command.run(context);
   } catch (error) {
-    if (error instanceof UsageError) {
-      stderr.write(`${red(error.message, isTTY)}\nRun "stowage ${name} --help".\n`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageError(error);
     if (error instanceof StowageError) {
       stderr.write(`${red(`error: ${error.message}`, isTTY)}\n`);
       return 1;

@@ -99,3 +99,13 @@ export interface ResolvedConfig {
   };
   secret: string | undefined;
 }
+
+/** One finding of `stowage check`: what is wrong, and with which config key. */
+export interface ConfigProblem {
+  /** An error makes `stowage check` exit 1; a warning is only reported. */
+  level: "error" | "warning";
+  /** The config key the problem is about (`media.storages.private.root`), when there is one. */
+  key?: string;
+  /** One sentence a person can act on, naming the key. */
+  message: string;
+}

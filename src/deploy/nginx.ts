@@ -1,7 +1,7 @@
 /**
  * `stowage nginx`: an nginx `server` block whose answers match the serving
- * core's (see DESIGN.md, "Serving static files"), for sites that put nginx in
- * front of Node. Pure: config in, text out.
+ * core's, for sites that put nginx in front of Node. Pure: config in, text
+ * out.
  */
 import type { ResolvedConfig, StorageSpecInput } from "../config/types.js";
 import { ConfigError } from "../errors.js";

@@ -25,8 +25,7 @@ export {
   staticOptionsFromConfig,
 } from "./files.js";
 export { CACHE_DEV, CACHE_IMMUTABLE, CACHE_SHORT, contentTypeFor } from "./headers.js";
-// --- Media (storage engineer, src/serve/media/) and image variants (images
-// engineer, src/serve/variants/): the lead merges their re-exports here. ---
+// Media and image variants.
 export {
   createMediaHandler,
   fastifyMedia,

@@ -1,15 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import type { ResolvedConfig } from "../config/types.js";
+import type { ConfigProblem, ResolvedConfig } from "../config/types.js";
 import { isInside } from "./collect/layout.js";
 import { readManifestSync } from "./manifest.js";
 
-export interface Problem {
-  level: "error" | "warning";
-  /** The config key the problem is about, when there is one. */
-  key?: string;
-  message: string;
-}
+type Problem = ConfigProblem;
 
 function checkSources(config: ResolvedConfig, problems: Problem[]): void {
   const seen = new Map<string, string>();
@@ -100,19 +95,15 @@ function checkRoot(config: ResolvedConfig, problems: Problem[]): void {
   }
 }
 
-/** Find configuration problems without changing anything. */
-export function checkConfig(config: ResolvedConfig): Problem[] {
+/**
+ * Problems with the `static` section, without changing anything: missing or
+ * repeated source folders, `static.root` inside a source (or the reverse),
+ * `static.url` overlapping `media.url`, a missing or stale manifest.
+ */
+export function checkStaticConfig(config: ResolvedConfig): ConfigProblem[] {
   const problems: Problem[] = [];
   checkSources(config, problems);
   checkUrls(config, problems);
   checkRoot(config, problems);
-  const privateStorages = Object.keys(config.media.storages);
-  if (privateStorages.length > 0 && !config.secret) {
-    problems.push({
-      level: "error",
-      key: "secret",
-      message: `media.storages (${privateStorages.join(", ")}) need signed URLs, but no secret is set; set "secret" or STOWAGE_SECRET.`,
-    });
-  }
   return problems;
 }

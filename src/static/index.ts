@@ -1,5 +1,4 @@
-export type { Problem } from "./check.js";
-export { checkConfig } from "./check.js";
+export { checkStaticConfig } from "./check.js";
 export type { CollectOptions, CollectPhase, CollectSummary } from "./collect/index.js";
 export { collect, VARIANT_EXTENSIONS } from "./collect/index.js";
 export { LayoutError } from "./collect/layout.js";

@@ -75,7 +75,7 @@ export interface ResolvedUploadOptions {
   signal: AbortSignal | undefined;
 }
 
-/** The defaults of DESIGN.md, plus the ones it leaves to us. */
+/** Default limits: sizes in bytes, counts in parts, `idleTimeout` in milliseconds. */
 export const UPLOAD_DEFAULTS = {
   maxFileSize: 10 * MB,
   maxTotalSize: 100 * MB,

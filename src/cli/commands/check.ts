@@ -1,5 +1,6 @@
+import type { ConfigProblem } from "../../config/types.js";
 import { ConfigError } from "../../errors.js";
-import { checkConfig, type Problem } from "../../static/check.js";
+import { checkConfig } from "../check/index.js";
 import type { Command } from "../command.js";
 
 export const checkCommand: Command = {
@@ -7,11 +8,13 @@ export const checkCommand: Command = {
   usage: `Usage: stowage check [--json]
 
 Loads the configuration and reports problems: missing or misplaced source
-folders, static.root inside a source, overlapping URLs, a missing manifest,
-signed storages without a secret. Exits 1 when there is an error.`,
+folders, static.root inside a source, overlapping URLs, a missing manifest;
+storages with an unknown driver or a bad spec, npm packages their driver
+needs that are not installed, signed fs/memory storages without a secret;
+invalid images.variants and media.uploads. Exits 1 when there is an error.`,
   options: { json: { type: "boolean" } },
   async run(ctx) {
-    let problems: Problem[];
+    let problems: ConfigProblem[];
     try {
       problems = checkConfig(await ctx.config());
     } catch (error) {

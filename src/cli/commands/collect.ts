@@ -26,6 +26,7 @@ Options:
   --no-hash             No hashed copies, no manifest
   --no-compress         No .br/.gz variants
   --json                Print one JSON summary
+  --noinput, --no-input Accepted and ignored: collect never asks questions
   --config PATH         Use this config file`,
   options: {
     clear: { type: "boolean" },
@@ -36,6 +37,9 @@ Options:
     hash: { type: "boolean" },
     compress: { type: "boolean" },
     json: { type: "boolean" },
+    // Django deploy scripts pass these; collect never prompts, so they change nothing.
+    noinput: { type: "boolean" },
+    input: { type: "boolean" },
   },
   async run(ctx) {
     const config = await ctx.config();
