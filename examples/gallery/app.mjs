@@ -12,6 +12,7 @@ import { createStoragesFromConfig } from "stowage/storage";
 import { databaseUrl, galleryConfig, VAR_DIR } from "./config.mjs";
 import { createSessions } from "./lib/auth.mjs";
 import { migrate, openDatabase, REFERENCES, seedDemoUsers } from "./lib/database.mjs";
+import { wantsJson } from "./lib/forms.mjs";
 import { createMedia } from "./lib/media.mjs";
 import { pageHeaders, securityHeaders } from "./lib/security.mjs";
 import { mediaMiddleware, staticMiddleware } from "./lib/serving.mjs";
@@ -116,10 +117,7 @@ export async function createGallery({ env = process.env } = {}) {
   // Every page below needs a signed-in user.
   app.use((req, res, next) => {
     if (res.locals.user) return next();
-    if (
-      req.get("x-requested-with") === "XMLHttpRequest" ||
-      (req.get("accept") ?? "").includes("application/json")
-    ) {
+    if (wantsJson(req)) {
       return res.status(401).json({ success: false, errors: { __all__: ["Sign in first."] } });
     }
     const nextUrl = req.method === "GET" ? req.originalUrl : "/";
