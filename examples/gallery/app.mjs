@@ -15,7 +15,7 @@ import { migrate, openDatabase, REFERENCES, seedDemoUsers } from "./lib/database
 import { wantsJson } from "./lib/forms.mjs";
 import { createMedia } from "./lib/media.mjs";
 import { pageHeaders, securityHeaders } from "./lib/security.mjs";
-import { mediaMiddleware, staticMiddleware } from "./lib/serving.mjs";
+import { filesMiddleware } from "./lib/serving.mjs";
 import { registerAdmin } from "./routes/admin.mjs";
 import { registerAuth } from "./routes/auth.mjs";
 import { registerDocuments } from "./routes/documents.mjs";
@@ -103,8 +103,7 @@ export async function createGallery({ env = process.env } = {}) {
   // The config's upload settings (temp folder, ...); each form adds its own limits.
   app.locals.uploadOptions = config.media.uploads;
   // Static files and media first: they carry their own headers.
-  app.use(staticMiddleware(config));
-  app.use(mediaMiddleware(config, storages, showError));
+  app.use(filesMiddleware(config, storages, showError));
   app.use(securityHeaders(setPageHeaders));
 
   app.use(async (req, res, next) => {

@@ -38,7 +38,7 @@ describe.skipIf(!postgresAvailable())("two gallery processes on S3 and PostgreSQ
     const database = await postgres.createDatabase("gallery");
     const s3url = (prefix: string) =>
       `s3://${BUCKET}/${prefix}?region=us-east-1&endpoint=${encodeURIComponent(s3rver.endpoint)}` +
-      "&forcePathStyle=true&accessKeyId=S3RVER&secretAccessKey=S3RVER&conditionalPut=false";
+      "&forcePathStyle=true&accessKeyId=S3RVER&secretAccessKey=S3RVER";
     site = await createTestSite({
       STOWAGE_MEDIA_STORAGE: s3url("media"),
       GALLERY_PRIVATE_STORAGE: s3url("private"),
