@@ -1,15 +1,13 @@
 // The gallery as an Express app: `createGallery({ env })` wires Stowage's
 // storages, handlers and URL helper to the records and the routes.
 // server.mjs runs it; the tests create it in-process or as child processes.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import { createStaticUrls, resolveConfig } from "stowage";
 import { variantName } from "stowage/images";
 import { createStoragesFromConfig } from "stowage/storage";
-import { databaseUrl, galleryConfig, VAR_DIR } from "./config.mjs";
+import { databaseUrl, galleryConfig } from "./config.mjs";
 import { createSessions } from "./lib/auth.mjs";
 import { migrate, openDatabase, REFERENCES, seedDemoUsers } from "./lib/database.mjs";
 import { wantsJson } from "./lib/forms.mjs";
@@ -26,22 +24,12 @@ import { errorPage } from "./views/layout.mjs";
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** A random secret kept under var/ for local runs without STOWAGE_SECRET. */
-function localSecret() {
-  const file = path.resolve(here, VAR_DIR, "secret");
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
-  }
-  return readFileSync(file, "utf8").trim();
-}
-
 /**
  * @param {{ env?: NodeJS.ProcessEnv }} [options]
  */
 export async function createGallery({ env = process.env } = {}) {
   const input = galleryConfig(env);
-  const config = resolveConfig({ ...input, secret: env.STOWAGE_SECRET || localSecret() }, here, {
+  const config = resolveConfig(input, here, {
     file: path.join(here, "stowage.config.mjs"),
     env,
   });

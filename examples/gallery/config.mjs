@@ -9,8 +9,34 @@
 //   GALLERY_UPLOAD_TMP       where uploads wait while they stream in (default: the OS temp folder)
 // The library applies the STOWAGE_* variables itself; the two others are the app's.
 
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 /** Where `npm start` keeps everything it writes, relative to this folder. */
 export const VAR_DIR = "../../var/gallery";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Without STOWAGE_SECRET, a random secret made once and kept in
+ * var/gallery/secret, so a local run needs no setup and the app, the CLI and
+ * several local processes agree on it.
+ */
+function localSecret() {
+  const file = path.resolve(here, VAR_DIR, "secret");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      // Another process made it first: use theirs.
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== "EEXIST") throw error;
+    }
+  }
+  return readFileSync(file, "utf8").trim();
+}
 
 /** @param {NodeJS.ProcessEnv} env */
 export function galleryConfig(env = process.env) {
@@ -42,6 +68,7 @@ export function galleryConfig(env = process.env) {
         avatarSmall: { cover: [64, 64], format: "webp" },
       },
     },
+    secret: env.STOWAGE_SECRET || localSecret(),
   };
 }
 

@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "./support/client.js";
 import { createTestSite, repo, type TestSite } from "./support/gallery.js";
@@ -61,5 +62,19 @@ describe("npm start", () => {
       child.kill("SIGTERM");
       await exited;
     }
+  });
+
+  it("has a configuration that stowage check finds no problem in", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        path.join(repo, "dist/cli/bin.js"),
+        "check",
+        "--config",
+        "examples/gallery/stowage.config.mjs",
+      ],
+      { cwd: repo, env: { ...process.env, ...site.env } },
+    );
+    expect(stdout).toContain("No problems found.");
   });
 });

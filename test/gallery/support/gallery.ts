@@ -47,7 +47,8 @@ export async function collectStatic(root: string): Promise<void> {
   const { galleryConfig } = await importFile<{ galleryConfig(env: NodeJS.ProcessEnv): unknown }>(
     path.join(galleryDir, "config.mjs"),
   );
-  const config = resolveConfig(galleryConfig({}), galleryDir, {
+  // A secret in the environment keeps galleryConfig from making var/gallery/secret.
+  const config = resolveConfig(galleryConfig({ STOWAGE_SECRET: "collect" }), galleryDir, {
     env: { STOWAGE_STATIC_ROOT: root },
   });
   await collect({ static: config.static });
