@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
+import { suggestion } from "../option-keys.js";
+import { checkUploadOptions } from "../uploads/options-check.js";
 import type {
   CompressionFormat,
   ResolvedConfig,
@@ -173,7 +175,10 @@ function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
     if (!allowed.has(key)) {
       const known = [...allowed].map((k) => (prefix ? `${prefix}.${k}` : k)).join(", ");
       const full = prefix ? `${prefix}.${key}` : key;
-      throw new ConfigError(`Unknown config key "${full}". Known keys: ${known}.`, { key: full });
+      const hint = suggestion(key, allowed, (near) => (prefix ? `${prefix}.${near}` : near));
+      throw new ConfigError(`Unknown config key "${full}".${hint} Known keys: ${known}.`, {
+        key: full,
+      });
     }
   }
 }
@@ -218,8 +223,8 @@ export function resolveConfig(
   for (const [name, spec] of Object.entries(namedStorages)) {
     storages[name] = storageSpec(spec, `media.storages.${name}`, baseDir)!;
   }
-  const uploads = raw.media?.uploads ?? {};
-  if (!isObject(uploads)) fail("media.uploads", "an object of upload limits", uploads);
+  const uploads = { ...checkUploadOptions(raw.media?.uploads, "media.uploads") };
+  if (uploads.tmpDir !== undefined) uploads.tmpDir = path.resolve(baseDir, uploads.tmpDir);
   const variants = raw.images?.variants ?? {};
   if (!isObject(variants)) fail("images.variants", "an object of named variants", variants);
   const { maxInputPixels, maxInputSide, maxAspectRatio } = raw.images ?? {};
@@ -252,7 +257,7 @@ export function resolveConfig(
         root: path.resolve(baseDir, "media"),
       },
       storages,
-      uploads: uploads as Record<string, unknown>,
+      uploads,
     },
     images: {
       variants: variants as Record<string, Record<string, unknown>>,

@@ -1,3 +1,5 @@
+import type { UploadConfig } from "../uploads/options-check.js";
+
 /**
  * The configuration users write in `stowage.config.{ts,mjs,js,json}`.
  * Every key is optional; `resolveConfig` fills the defaults once.
@@ -52,8 +54,12 @@ export interface MediaConfig {
   storage?: StorageSpecInput;
   /** Further named storages, e.g. `{ private: "file:///srv/private" }`. @default {} */
   storages?: Record<string, StorageSpecInput>;
-  /** Upload limits; see `stowage/uploads` for each key's meaning and default. */
-  uploads?: Record<string, unknown>;
+  /**
+   * Upload limits and rules, the options of `stowage/uploads` (all but the
+   * per-request `signal`); read with `uploadOptionsFromConfig(config)`.
+   * Unknown keys are refused.
+   */
+  uploads?: UploadConfig;
 }
 
 export interface ImagesConfig {
@@ -95,7 +101,7 @@ export interface ResolvedConfig {
     url: string;
     storage: StorageSpecInput;
     storages: Record<string, StorageSpecInput>;
-    uploads: Record<string, unknown>;
+    uploads: UploadConfig;
   };
   images: {
     variants: Record<string, Record<string, unknown>>;

@@ -117,11 +117,13 @@ test("a failed saveTo keeps the temp file for cleanup, which then removes it", a
 test("the public API of stowage/uploads", () => {
   expect(Object.keys(uploads).sort()).toMatchInlineSnapshot(`
     [
+      "BodyConsumedError",
       "KB",
       "MB",
       "MalformedUploadError",
       "NON_FIELD_ERRORS",
       "UPLOAD_DEFAULTS",
+      "UnexpectedFileError",
       "UnsafeFilenameError",
       "UploadAbortedError",
       "UploadCountError",
@@ -156,6 +158,7 @@ test("the public API of stowage/uploads", () => {
       "uploadFormErrors",
       "uploadMiddleware",
       "uploadName",
+      "uploadOptionsFromConfig",
     ]
   `);
 });
