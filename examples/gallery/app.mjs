@@ -88,8 +88,8 @@ export async function createGallery({ env = process.env } = {}) {
 
   const app = express();
   app.disable("x-powered-by");
-  // The config's upload settings (temp folder, ...); each form adds its own limits.
-  app.locals.uploadOptions = config.media.uploads;
+  // Forms read the config's upload settings (media.uploads) and add their own limits.
+  app.locals.config = config;
   // Static files and media first: they carry their own headers.
   app.use(filesMiddleware(config, storages, showError));
   app.use(securityHeaders(setPageHeaders));

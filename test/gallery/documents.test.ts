@@ -1,5 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { OFFICE_FILES } from "../uploads/office-files.js";
 import { Client, form } from "./support/client.js";
 import { whileWritesFail } from "./support/failures.js";
 import { exe, pdf } from "./support/files.js";
@@ -83,6 +84,29 @@ describe("document upload", () => {
       document: { title: "Notes", document_type: "other", original_name: "notes.txt", size: 6 },
     });
     expect(reply.json.document.file).toMatch(/^documents\/\d{4}\/\d\d\/\d\d\/notes\.txt$/);
+  });
+
+  it("accepts a real Word 97-2003 .doc (an OLE compound file)", async () => {
+    const [, doc] = OFFICE_FILES.find(([extension]) => extension === "doc")!;
+    const reply = await upload(
+      { title: "Minutes", document_type: "word" },
+      { name: "minutes.doc", bytes: doc() },
+      true,
+    );
+    expect(reply.status).toBe(201);
+    expect(reply.json.document.file).toMatch(/^documents\/\d{4}\/\d\d\/\d\d\/minutes\.doc$/);
+    expect(await media()).toContain(reply.json.document.file);
+  });
+
+  it("refuses an Excel 97-2003 .xls, the same kind of container, by its name", async () => {
+    const [, xls] = OFFICE_FILES.find(([extension]) => extension === "xls")!;
+    const reply = await upload(
+      { title: "Sheet", document_type: "other" },
+      { name: "sheet.xls", bytes: xls() },
+      true,
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.json.errors).toEqual({ file: [`File type .xls is not allowed. ${ALLOWED}`] });
   });
 
   it("gives a second file of the same name a name of its own", async () => {
@@ -217,7 +241,9 @@ describe("document upload refuses", () => {
     );
     const reply = await alice.post("/documents/upload", body, { script: true });
     expect(reply.status).toBe(400);
-    expect(reply.json.errors).toEqual({ __all__: ['Unexpected file in field "attachment".'] });
+    expect(reply.json.errors).toEqual({
+      attachment: ['Unexpected file in field "attachment": this form takes files only in "file".'],
+    });
     expect(await media()).toEqual(before);
     expect(await temp()).toEqual([]);
   });

@@ -5,12 +5,12 @@
 import { probeImage } from "stowage/images";
 import {
   MB,
-  NON_FIELD_ERRORS,
   parseNodeUpload,
   typeAgreesWithExtension,
   UploadSizeError,
   UploadValidationError,
   uploadErrorReply,
+  uploadOptionsFromConfig,
 } from "stowage/uploads";
 
 /**
@@ -24,7 +24,6 @@ const READ_PAST_LIMIT = 3;
 const EXTENSION_OF_TYPE = {
   "application/pdf": "pdf",
   "application/msword": "doc",
-  "application/x-cfb": "doc",
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
   "text/plain": "txt",
   "image/jpeg": "jpg",
@@ -145,9 +144,10 @@ export function refuse(failures) {
 }
 
 /**
- * Parses a form post: at most one file, in `fileField`, up to a few times
- * `maxFileSize` (the checks above word the refusal). A file in any other
- * field is refused rather than ignored.
+ * Parses a form post with the config's upload settings (`media.uploads`)
+ * and this form's limits: at most one file, in `fileField` (a file in any
+ * other field is refused by the parser), read up to a few times
+ * `maxFileSize` so the checks above can word the refusal.
  * @param {import("express").Request} req @param {import("express").Response} res
  * @param {{ fileField?: string, maxFileSize?: number }} [options]
  */
@@ -155,15 +155,18 @@ export async function readForm(req, res, { fileField, maxFileSize = 0 } = {}) {
   const limit = maxFileSize * READ_PAST_LIMIT;
   let upload;
   try {
-    upload = await parseNodeUpload(req, res, {
-      ...req.app.locals.uploadOptions,
-      maxFiles: fileField ? 1 : 0,
-      maxFileSize: limit,
-      maxFields: 20,
-      maxFieldSize: 64 * 1024,
-      // The type checks above run with the other checks, in the site's words.
-      verifyType: false,
-    });
+    upload = await parseNodeUpload(
+      req,
+      res,
+      uploadOptionsFromConfig(req.app.locals.config, {
+        files: fileField ? { [fileField]: 1 } : {},
+        maxFileSize: limit,
+        maxFields: 20,
+        maxFieldSize: 64 * 1024,
+        // The type checks above run with the other checks, in the site's words.
+        verifyType: false,
+      }),
+    );
   } catch (error) {
     if (error instanceof UploadSizeError && error.limit === "fileSize" && fileField) {
       throw new UploadValidationError([
@@ -177,17 +180,7 @@ export async function readForm(req, res, { fileField, maxFileSize = 0 } = {}) {
     throw error;
   }
   res.on("close", () => void upload.cleanup());
-  const stray = upload.allFiles().find((file) => file.field !== fileField);
-  if (stray) {
-    refuse([
-      {
-        field: NON_FIELD_ERRORS,
-        rule: "field",
-        message: `Unexpected file in field "${stray.field}".`,
-      },
-    ]);
-  }
-  return { fields: upload.fields, file: fileField ? upload.file(fileField) : undefined, upload };
+  return { fields: upload.fields, file: fileField ? upload.file(fileField) : undefined };
 }
 
 /** @param {import("express").Request} req */
