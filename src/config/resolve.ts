@@ -3,8 +3,11 @@ import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { suggestion } from "../option-keys.js";
 import { checkUploadOptions } from "../uploads/options-check.js";
+import { parseDatabaseUrl } from "./database-url.js";
 import type {
+  ColumnReference,
   CompressionFormat,
+  References,
   ResolvedConfig,
   StaticSource,
   StorageSpecInput,
@@ -24,6 +27,7 @@ export const ENV_OVERRIDES = {
   STOWAGE_MEDIA_URL: "media.url",
   STOWAGE_MEDIA_STORAGE: "media.storage",
   STOWAGE_SECRET: "secret",
+  STOWAGE_DATABASE_URL: "media.database",
 } as const;
 
 function describe(value: unknown): string {
@@ -165,7 +169,8 @@ const STATIC_KEYS = new Set([
   "compress",
   "storage",
 ]);
-const MEDIA_KEYS = new Set(["url", "storage", "storages", "uploads"]);
+const MEDIA_KEYS = new Set(["url", "storage", "storages", "uploads", "database", "references"]);
+const REFERENCE_KEYS = new Set(["table", "column", "storage"]);
 const IMAGES_KEYS = new Set(["variants", "maxInputPixels", "maxInputSide", "maxAspectRatio"]);
 
 function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
@@ -183,6 +188,40 @@ function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
   }
 }
 
+/** `sqlite:PATH` made absolute from the config's folder; anything malformed refused. */
+function database(value: unknown, baseDir: string): string | undefined {
+  if (value === undefined) return undefined;
+  const location = parseDatabaseUrl(value, { baseDir, key: "media.database" });
+  return location.dialect === "sqlite" ? `sqlite:${location.file}` : location.url;
+}
+
+/**
+ * `media.references`: columns (each naming a storage that exists; unknown
+ * keys refused) or one function. `storageNames` are the named storages.
+ */
+export function checkReferences(value: unknown, storageNames: string[]): References {
+  if (value === undefined) return [];
+  if (typeof value === "function") return value as References;
+  if (!Array.isArray(value)) {
+    fail("media.references", "a list of { table, column, storage? } or a function", value);
+  }
+  return value.map((entry, index): ColumnReference => {
+    const key = `media.references[${index}]`;
+    if (!isObject(entry)) fail(key, "an object { table, column, storage? }", entry);
+    checkKeys(entry, REFERENCE_KEYS, key);
+    const table = optionalString(entry.table, `${key}.table`);
+    const column = optionalString(entry.column, `${key}.column`);
+    if (table === undefined) fail(`${key}.table`, "a table name", entry.table);
+    if (column === undefined) fail(`${key}.column`, "a column name", entry.column);
+    const storage = optionalString(entry.storage, `${key}.storage`);
+    if (storage !== undefined && storage !== "default" && !storageNames.includes(storage)) {
+      const known = ["default", ...storageNames].map((name) => JSON.stringify(name)).join(", ");
+      fail(`${key}.storage`, `one of the configured storages (${known})`, storage);
+    }
+    return storage === undefined ? { table, column } : { table, column, storage };
+  });
+}
+
 /** Apply environment overrides (see `ENV_OVERRIDES`) onto a copy of the config. */
 export function applyEnv(config: StowageConfig, env: NodeJS.ProcessEnv): StowageConfig {
   const out: StowageConfig = {
@@ -196,6 +235,7 @@ export function applyEnv(config: StowageConfig, env: NodeJS.ProcessEnv): Stowage
   if (env.STOWAGE_MEDIA_URL) out.media!.url = env.STOWAGE_MEDIA_URL;
   if (env.STOWAGE_MEDIA_STORAGE) out.media!.storage = env.STOWAGE_MEDIA_STORAGE;
   if (env.STOWAGE_SECRET) out.secret = env.STOWAGE_SECRET;
+  if (env.STOWAGE_DATABASE_URL) out.media!.database = env.STOWAGE_DATABASE_URL;
   return out;
 }
 
@@ -258,6 +298,8 @@ export function resolveConfig(
       },
       storages,
       uploads,
+      database: database(raw.media?.database, baseDir),
+      references: checkReferences(raw.media?.references, Object.keys(storages)),
     },
     images: {
       variants: variants as Record<string, Record<string, unknown>>,

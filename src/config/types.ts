@@ -60,7 +60,32 @@ export interface MediaConfig {
    * Unknown keys are refused.
    */
   uploads?: UploadConfig;
+  /**
+   * Where the records that reference stored files live (for `stowage cleanup`
+   * and `stowage/media`): `sqlite:PATH` (relative to this file) or a
+   * `postgres://` URL. @default env `STOWAGE_DATABASE_URL`
+   */
+  database?: string;
+  /**
+   * The columns that hold stored names (`[{ table, column, storage? }]`), or a
+   * function returning an async iterable of names. @default []
+   */
+  references?: References;
 }
+
+/** One column that holds stored names (the FileField of a model). */
+export interface ColumnReference {
+  table: string;
+  column: string;
+  /** An entry of `media.storages`; absent: the main storage ("default"). */
+  storage?: string;
+}
+
+/** Names, or `{ storage, name }` pairs, for apps whose references are not plain columns. */
+export type ReferenceFunction = () => AsyncIterable<string | { storage?: string; name: string }>;
+
+/** `media.references`: columns, or a function yielding every referenced name. */
+export type References = ColumnReference[] | ReferenceFunction;
 
 export interface ImagesConfig {
   /** Named variants, e.g. `{ thumb: { cover: [300, 300], format: "webp" } }`; see `stowage/images`. */
@@ -102,6 +127,9 @@ export interface ResolvedConfig {
     storage: StorageSpecInput;
     storages: Record<string, StorageSpecInput>;
     uploads: UploadConfig;
+    /** `sqlite:/absolute/path` or a `postgres://` URL; undefined when none is configured. */
+    database: string | undefined;
+    references: References;
   };
   images: {
     variants: Record<string, Record<string, unknown>>;
