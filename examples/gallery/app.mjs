@@ -1,17 +1,18 @@
 // The gallery as an Express app: `createGallery({ env })` wires Stowage's
 // storages, handlers and URL helper to the records and the routes.
 // server.mjs runs it; the tests create it in-process or as child processes.
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import { createStaticUrls, resolveConfig } from "stowage";
 import { variantName } from "stowage/images";
+import { mediaFromConfig, parseDatabaseUrl } from "stowage/media";
 import { createStoragesFromConfig } from "stowage/storage";
-import { databaseUrl, galleryConfig } from "./config.mjs";
+import { galleryConfig } from "./config.mjs";
 import { createSessions } from "./lib/auth.mjs";
-import { migrate, openDatabase, REFERENCES, seedDemoUsers } from "./lib/database.mjs";
+import { migrate, seedDemoUsers } from "./lib/database.mjs";
 import { wantsJson } from "./lib/forms.mjs";
-import { createMedia } from "./lib/media.mjs";
 import { pageHeaders, securityHeaders } from "./lib/security.mjs";
 import { filesMiddleware } from "./lib/serving.mjs";
 import { registerAdmin } from "./routes/admin.mjs";
@@ -44,10 +45,17 @@ export async function createGallery({ env = process.env } = {}) {
     );
   }
   const storages = createStoragesFromConfig(config);
-  const db = await openDatabase(databaseUrl(env), { baseDir: here });
+  // A fresh checkout has no var/ yet: SQLite creates the file, not its folder.
+  const location = parseDatabaseUrl(config.media.database, { baseDir: config.baseDir });
+  if (location.dialect === "sqlite" && location.file !== ":memory:") {
+    mkdirSync(path.dirname(location.file), { recursive: true });
+  }
+  // Records and files together: media.db is the Kysely instance the routes
+  // query, media.unitOfWork keeps stored files in step with it.
+  const media = await mediaFromConfig(config, { storages });
+  const db = /** @type {import("kysely").Kysely<any>} */ (media.db);
   await migrate(db);
   await seedDemoUsers(db);
-  const media = createMedia({ storages, db, references: REFERENCES });
   const sessions = createSessions(secret);
   const variants = config.images.variants;
 

@@ -4,7 +4,7 @@
 //
 //   STOWAGE_MEDIA_STORAGE    public media (documents, photos, avatars), e.g. s3://bucket/media?...
 //   GALLERY_PRIVATE_STORAGE  private documents, e.g. s3://bucket/private?...
-//   DATABASE_URL             records: sqlite:PATH or postgres://...
+//   DATABASE_URL             records: sqlite:PATH or postgres://... (STOWAGE_DATABASE_URL wins, as everywhere)
 //   STOWAGE_SECRET           signs sessions and private links (several processes must share it)
 //   GALLERY_UPLOAD_TMP       where uploads wait while they stream in (default: the OS temp folder)
 // The library applies the STOWAGE_* variables itself; the two others are the app's.
@@ -56,6 +56,15 @@ export function galleryConfig(env = process.env) {
         private: env.GALLERY_PRIVATE_STORAGE || { driver: "fs", root: `${VAR_DIR}/private` },
       },
       uploads: env.GALLERY_UPLOAD_TMP ? { tmpDir: env.GALLERY_UPLOAD_TMP } : {},
+      database: env.DATABASE_URL || `sqlite:${VAR_DIR}/gallery.db`,
+      // The columns that hold stored names: a file is deleted only once none
+      // of them names it, and the orphan sweep keeps what they name.
+      references: [
+        { table: "documents", column: "file" },
+        { table: "photos", column: "image" },
+        { table: "users", column: "avatar" },
+        { table: "private_documents", column: "file", storage: "private" },
+      ],
     },
     images: {
       variants: {
@@ -70,9 +79,4 @@ export function galleryConfig(env = process.env) {
     },
     secret: env.STOWAGE_SECRET || localSecret(),
   };
-}
-
-/** The records' database: `DATABASE_URL`, else SQLite under var/. */
-export function databaseUrl(env = process.env) {
-  return env.DATABASE_URL || `sqlite:${VAR_DIR}/gallery.db`;
 }

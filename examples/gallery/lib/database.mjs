@@ -1,8 +1,6 @@
-// The records: a Kysely instance over SQLite (better-sqlite3) or PostgreSQL
-// (pg), the tables the app needs, and the two demo accounts.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+// The records' tables and the two demo accounts, on the Kysely instance
+// stowage/media opened from media.database (SQLite or PostgreSQL).
+import { sql } from "kysely";
 import { hashPassword } from "./auth.mjs";
 
 /** Shown on the sign-in page: this is a demo. */
@@ -11,33 +9,7 @@ export const DEMO_USERS = [
   { username: "bob", password: "builder", isAdmin: false },
 ];
 
-/**
- * `sqlite:PATH` (relative to `baseDir`) or `postgres://...` -> Kysely.
- * @param {string} url @param {{ baseDir: string }} options
- */
-export async function openDatabase(url, { baseDir }) {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const { default: pg } = await import("pg");
-    const pool = new pg.Pool({ connectionString: url, max: 5 });
-    return new Kysely({ dialect: new PostgresDialect({ pool }) });
-  }
-  if (url.startsWith("sqlite:")) {
-    const { default: Database } = await import("better-sqlite3");
-    const file = path.resolve(baseDir, url.slice("sqlite:".length));
-    mkdirSync(path.dirname(file), { recursive: true });
-    const database = new Database(file);
-    // Several processes may share the file: wait for a writer rather than fail.
-    database.pragma("journal_mode = WAL");
-    database.pragma("busy_timeout = 5000");
-    database.pragma("foreign_keys = ON");
-    return new Kysely({ dialect: new SqliteDialect({ database }) });
-  }
-  throw new Error(
-    `DATABASE_URL must be "sqlite:PATH" or "postgres://user@host:port/db"; found ${JSON.stringify(url)}.`,
-  );
-}
-
-/** @param {Kysely<any>} db */
+/** @param {import("kysely").Kysely<any>} db */
 function isPostgres(db) {
   return db.getExecutor().adapter.constructor.name === "PostgresAdapter";
 }
@@ -45,10 +17,15 @@ function isPostgres(db) {
 /**
  * Creates the tables that do not exist yet. On PostgreSQL several app
  * processes may start at once: an advisory lock makes them take turns.
- * @param {Kysely<any>} db
+ * @param {import("kysely").Kysely<any>} db
  */
 export async function migrate(db) {
   const postgres = isPostgres(db);
+  if (!postgres) {
+    // Readers need not wait for a writer; deleting a user deletes their rows.
+    await sql`pragma journal_mode = WAL`.execute(db);
+    await sql`pragma foreign_keys = ON`.execute(db);
+  }
   /** @param {import("kysely").CreateTableBuilder<any, any>} table */
   const withId = (table) =>
     postgres
@@ -103,7 +80,7 @@ export async function migrate(db) {
   });
 }
 
-/** Adds the demo accounts that are missing. @param {Kysely<any>} db */
+/** Adds the demo accounts that are missing. @param {import("kysely").Kysely<any>} db */
 export async function seedDemoUsers(db) {
   for (const user of DEMO_USERS) {
     const found = await db
@@ -124,14 +101,3 @@ export async function seedDemoUsers(db) {
       .execute();
   }
 }
-
-/**
- * The columns that hold stored names: what the orphan sweep and the
- * delete-after-commit check consult.
- */
-export const REFERENCES = [
-  { table: "documents", column: "file" },
-  { table: "photos", column: "image" },
-  { table: "users", column: "avatar" },
-  { table: "private_documents", column: "file", storage: "private" },
-];

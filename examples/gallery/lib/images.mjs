@@ -17,7 +17,7 @@ import { refuse } from "./forms.mjs";
 /**
  * Resizes the upload and saves it and its variants through the unit of
  * work (so a failure later in the request removes them all).
- * @param {import("./media.mjs").UnitOfWork} unit
+ * @param {import("stowage/media").UnitOfWork} unit
  * @param {import("stowage/uploads").UploadedFile} file
  * @param {{ field: string, folder: string, transform: import("stowage/images").VariantSpec, variants: Record<string, any>, only: string[], placeholder?: boolean }} options
  */

@@ -3,7 +3,7 @@
 /**
  * @typedef {object} Deps
  * @property {import("stowage").ResolvedConfig} config
- * @property {ReturnType<typeof import("../lib/media.mjs").createMedia>} media
+ * @property {import("stowage/media").Media} media
  * @property {import("kysely").Kysely<any>} db
  * @property {Record<string, import("stowage/storage").Storage> & { default: import("stowage/storage").Storage }} storages
  * @property {import("stowage").StaticUrls} statics
