@@ -13,7 +13,7 @@ export function adminPage(ctx, { report, olderThan }) {
 <ul class="stat-cards">
   <li class="card"><span class="stat-value" data-stat="orphans">${report.orphans}</span><span class="stat-label">orphaned files</span></li>
   <li class="card"><span class="stat-value" data-stat="bytes">${humanSize(report.bytes)}</span><span class="stat-label">would be freed</span></li>
-  <li class="card"><span class="stat-value" data-stat="young">${report.young}</span><span class="stat-label">unreferenced but younger than ${olderThan} (kept)</span></li>
+  <li class="card"><span class="stat-value" data-stat="young">${report.young}</span><span class="stat-label">files younger than ${olderThan}, left alone</span></li>
 </ul>
 <div class="split">
   <section class="card">
