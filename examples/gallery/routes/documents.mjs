@@ -56,7 +56,7 @@ export function registerDocuments(app, { db, media, storages, sessions, pageCont
       ]);
       const file = /** @type {import("stowage/uploads").UploadedFile} */ (form.file);
       const document = await media.unitOfWork(async (unit) => {
-        // Django's upload_to="documents/%Y/%m/%d/": the client's name, made safe, in a dated folder.
+        // A folder template: the client's name, made safe, in a dated folder.
         const name = await file.saveTo(
           unit.storage(),
           uploadName("documents/%Y/%m/%d/", file.filename),
