@@ -1,13 +1,12 @@
 // The gallery as an Express app: `createGallery({ env })` wires Stowage's
 // storages, handlers and URL helper to the records and the routes.
 // server.mjs runs it; the tests create it in-process or as child processes.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import { createStaticUrls, resolveConfig } from "stowage";
 import { variantName } from "stowage/images";
-import { mediaFromConfig, parseDatabaseUrl } from "stowage/media";
+import { mediaFromConfig } from "stowage/media";
 import { createStoragesFromConfig } from "stowage/storage";
 import { galleryConfig } from "./config.mjs";
 import { createSessions } from "./lib/auth.mjs";
@@ -45,11 +44,6 @@ export async function createGallery({ env = process.env } = {}) {
     );
   }
   const storages = createStoragesFromConfig(config);
-  // A fresh checkout has no var/ yet: SQLite creates the file, not its folder.
-  const location = parseDatabaseUrl(config.media.database, { baseDir: config.baseDir });
-  if (location.dialect === "sqlite" && location.file !== ":memory:") {
-    mkdirSync(path.dirname(location.file), { recursive: true });
-  }
   // Records and files together: media.db is the Kysely instance the routes
   // query, media.unitOfWork keeps stored files in step with it.
   const media = await mediaFromConfig(config, { storages });

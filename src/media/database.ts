@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import {
   Kysely,
   PostgresAdapter,
@@ -19,7 +21,8 @@ export interface OpenDatabaseOptions {
   baseDir?: string;
   /**
    * Refuse a `sqlite:` file that does not exist instead of creating an empty
-   * one (`stowage cleanup` sets it: an empty database has no references).
+   * one, and its folder with it (`stowage cleanup` sets it: an empty database
+   * has no references).
    * @default false
    */
   mustExist?: boolean;
@@ -60,7 +63,12 @@ export function createDatabase<DB = AnyDatabase>(
             "better-sqlite3",
             'A "sqlite:" database',
           );
-          const db = new Database(location.file, { fileMustExist: options.mustExist ?? false });
+          const mustExist = options.mustExist ?? false;
+          // A fresh checkout has no var/ yet: SQLite creates a file, not its folder.
+          if (!mustExist && location.file !== ":memory:") {
+            mkdirSync(path.dirname(location.file), { recursive: true });
+          }
+          const db = new Database(location.file, { fileMustExist: mustExist });
           // Wait for a writer (the app) rather than fail at once on a busy database.
           db.pragma("busy_timeout = 5000");
           return db as never;
