@@ -3,6 +3,25 @@ export { parseFastifyUpload, stowageUploads } from "./adapters/fastify.js";
 export { parseRequestUpload, uploadErrorResponse } from "./adapters/fetch.js";
 export { parseNodeUpload } from "./adapters/node.js";
 export {
+  ChecksumMismatchError,
+  type ConfirmedUpload,
+  type ConfirmOptions,
+  clientAssetDir,
+  createDirectUploads,
+  type DirectField,
+  type DirectUploadOptions,
+  type DirectUploads,
+  PendingUploadMissingError,
+  type PreparedUpload,
+  type PrepareRequest,
+  type ResolvedDirectOptions,
+  TicketError,
+  type TicketProblem,
+  type TrackingUnit,
+  type TusOptions,
+  type TusUploads,
+} from "./direct/index.js";
+export {
   type CountLimit,
   type FieldError,
   MalformedUploadError,

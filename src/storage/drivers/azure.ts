@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type * as Azure from "@azure/storage-blob";
 import { ConfigError, importOptional } from "../../errors.js";
+import { presignAzurePut } from "../direct/azure.js";
 import { bodyStream, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import type { ListEntry, StorageStat } from "../types.js";
@@ -170,6 +171,11 @@ export function azureDriver(options: AzureOptions): StorageDriver {
         return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
       }
       return `${containerUrl(options)}/${encodeName(toKey(name))}`;
+    },
+
+    async presignUpload(name, presignOptions) {
+      const { sdk, client } = await blob(name);
+      return presignAzurePut(sdk, client, presignOptions);
     },
 
     async signedUrl(name, signOptions) {

@@ -1,6 +1,7 @@
 import { pipeline } from "node:stream/promises";
 import type * as Gcs from "@google-cloud/storage";
 import { importOptional } from "../../errors.js";
+import { presignGcsPost } from "../direct/gcs.js";
 import { bodyStream, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import type { ListEntry, StorageStat } from "../types.js";
@@ -139,6 +140,10 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
           : `https://${options.customDomain}`
         : `https://storage.googleapis.com/${options.bucket}`;
       return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
+    },
+
+    async presignUpload(name, presignOptions) {
+      return presignGcsPost(await file(name), presignOptions);
     },
 
     async signedUrl(name, signOptions) {

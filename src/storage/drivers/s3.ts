@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import type * as S3 from "@aws-sdk/client-s3";
 import { importOptional } from "../../errors.js";
+import { presignS3Post } from "../direct/s3.js";
 import {
   bodyStream,
   dispositionHeader,
@@ -271,6 +272,11 @@ export function s3Driver(options: S3Options): StorageDriver {
       }
       const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
       return `https://${options.bucket}.s3.${region}.amazonaws.com/${key}`;
+    },
+
+    async presignUpload(name, presignOptions) {
+      const { client } = await load();
+      return presignS3Post(client, options.bucket, toKey(name), presignOptions);
     },
 
     async signedUrl(name, signOptions) {
