@@ -18,6 +18,7 @@ export {
   TicketError,
   type TicketProblem,
   type TrackingUnit,
+  type TusDataStore,
   type TusOptions,
   type TusUploads,
 } from "./direct/index.js";

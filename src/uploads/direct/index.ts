@@ -72,4 +72,4 @@ export {
 } from "./errors.js";
 export type { DirectField, DirectUploadOptions, ResolvedDirectOptions } from "./options.js";
 export type { PreparedUpload, PrepareRequest } from "./prepare.js";
-export type { TusOptions, TusUploads } from "./tus.js";
+export type { TusDataStore, TusOptions, TusUploads } from "./tus.js";

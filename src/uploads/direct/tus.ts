@@ -9,6 +9,13 @@ import { claimTicket } from "./endpoint.js";
 import type { ResolvedDirectOptions } from "./options.js";
 import { assertNotExpired, type Ticket, verifyTicket } from "./ticket.js";
 
+/** The part of a tus `DataStore` Stowage relies on. */
+export interface TusDataStore {
+  create(upload: never): Promise<unknown>;
+  getUpload(id: string): Promise<unknown>;
+  remove(id: string): Promise<void>;
+}
+
 export interface TusOptions {
   /**
    * Folder for incomplete uploads (a `@tus/file-store` FileStore). Keep it
@@ -16,8 +23,12 @@ export interface TusOptions {
    * storage's pending prefix (linked, not copied, on the same disk).
    */
   directory?: string;
-  /** A ready tus store instead, e.g. an `S3Store` of `@tus/s3-store`. */
-  datastore?: DataStore;
+  /**
+   * A ready tus store instead (a `DataStore` of `@tus/utils`, e.g. the
+   * `S3Store` of `@tus/s3-store`). Declared loosely so these types never
+   * need the tus packages installed.
+   */
+  datastore?: TusDataStore;
   /**
    * Milliseconds after its creation at which an incomplete upload expires;
    * `removeExpired()` deletes the expired ones.
@@ -71,7 +82,7 @@ export async function createTusUploads(
   }
   const { Server } = await importOptional<TusModule>("@tus/server", "Resumable uploads");
   const expiresAfter = tus.expiresAfter ?? 24 * 3600 * 1000;
-  let datastore = tus.datastore;
+  let datastore = tus.datastore as DataStore | undefined;
   if (datastore === undefined) {
     if (tus.directory === undefined) {
       throw new ConfigError(
