@@ -92,7 +92,7 @@ describe("stowage/client", () => {
   it("rejects with the server's messages by field when confirm refuses the file", async () => {
     const file = new File([new Uint8Array(exeBytes())], "invoice.pdf");
     const error = await uploadFile(file, { ...routes(), method: "direct" }).catch(
-      (caught) => caught,
+      (caught: UploadRefusedError) => caught,
     );
     expect(error).toBeInstanceOf(UploadRefusedError);
     expect(error.status).toBe(400);
