@@ -91,9 +91,9 @@ describe("stowage/client", () => {
 
   it("rejects with the server's messages by field when confirm refuses the file", async () => {
     const file = new File([new Uint8Array(exeBytes())], "invoice.pdf");
-    const error = await uploadFile(file, { ...routes(), method: "direct" }).catch(
-      (caught: UploadRefusedError) => caught,
-    );
+    const error = (await uploadFile(file, { ...routes(), method: "direct" }).catch(
+      (caught: unknown) => caught,
+    )) as UploadRefusedError;
     expect(error).toBeInstanceOf(UploadRefusedError);
     expect(error.status).toBe(400);
     expect(error.errors).toEqual({
@@ -104,10 +104,10 @@ describe("stowage/client", () => {
   });
 
   it("rejects before sending a byte when the file is over the limit", async () => {
-    const error = await uploadFile(pdfFile(1.5 * 1024 * 1024), {
+    const error = (await uploadFile(pdfFile(1.5 * 1024 * 1024), {
       ...routes(),
       method: "tus",
-    }).catch((caught: UploadRefusedError) => caught);
+    }).catch((caught: unknown) => caught)) as UploadRefusedError;
     expect(error).toBeInstanceOf(UploadRefusedError);
     expect(error.status).toBe(413);
     expect(error.message).toBe(
