@@ -1,6 +1,8 @@
 // Benchmark: the seed's photo job (fit 1920x1080 JPEG q85 + 300x300 centre
 // crop) on real Debian wallpapers, Stowage vs Pillow vs vipsthumbnail, all in
 // one run. Usage: npm run bench -- images [--quick] [--limit N] [--rounds N]
+// With --memory [--case NAME]: the worst-case memory of one decode at the
+// default limits instead (memory.ts).
 import { execFileSync, spawn } from "node:child_process";
 import {
   existsSync,
@@ -23,8 +25,16 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     limit: { type: "string" },
     rounds: { type: "string", default: "1" },
+    memory: { type: "boolean", default: false },
+    case: { type: "string" },
   },
 });
+
+if (values.memory) {
+  const { runMemoryBenchmark } = await import("./memory.js");
+  runMemoryBenchmark(values.case);
+  process.exit(0);
+}
 
 const PHOTO_DIRS = [
   "/usr/share/backgrounds/mate",

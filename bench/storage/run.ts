@@ -188,8 +188,16 @@ async function s3Part(child: string) {
   const s3rver = await startS3rver(["bench"]);
   const client = s3rverClient(s3rver.endpoint);
   try {
+    // conditionalPut: true, as a store that enforces If-None-Match (AWS S3) is probed to be:
+    // one PutObject per save. s3rver ignores the header, so by default it would get claims.
     const s3Storage = (round: string) =>
-      createStorage({ driver: "s3", bucket: "bench", location: round, client });
+      createStorage({
+        driver: "s3",
+        bucket: "bench",
+        location: round,
+        client,
+        conditionalPut: true,
+      });
     // Both sides ask for If-None-Match: * (s3rver ignores it; AWS would enforce it).
     const s3Save = await compare(
       {

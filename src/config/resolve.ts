@@ -164,7 +164,7 @@ const STATIC_KEYS = new Set([
   "storage",
 ]);
 const MEDIA_KEYS = new Set(["url", "storage", "storages", "uploads"]);
-const IMAGES_KEYS = new Set(["variants", "maxInputPixels"]);
+const IMAGES_KEYS = new Set(["variants", "maxInputPixels", "maxInputSide", "maxAspectRatio"]);
 
 function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
   if (value === undefined) return;
@@ -222,9 +222,14 @@ export function resolveConfig(
   if (!isObject(uploads)) fail("media.uploads", "an object of upload limits", uploads);
   const variants = raw.images?.variants ?? {};
   if (!isObject(variants)) fail("images.variants", "an object of named variants", variants);
-  const maxInputPixels = raw.images?.maxInputPixels;
-  if (maxInputPixels !== undefined && !(Number.isInteger(maxInputPixels) && maxInputPixels > 0)) {
-    fail("images.maxInputPixels", "a positive whole number", maxInputPixels);
+  const { maxInputPixels, maxInputSide, maxAspectRatio } = raw.images ?? {};
+  for (const [key, value] of Object.entries({ maxInputPixels, maxInputSide })) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      fail(`images.${key}`, "a positive whole number", value);
+    }
+  }
+  if (maxAspectRatio !== undefined && !(Number.isFinite(maxAspectRatio) && maxAspectRatio >= 1)) {
+    fail("images.maxAspectRatio", "a number of at least 1", maxAspectRatio);
   }
 
   return {
@@ -252,6 +257,8 @@ export function resolveConfig(
     images: {
       variants: variants as Record<string, Record<string, unknown>>,
       maxInputPixels,
+      maxInputSide,
+      maxAspectRatio,
     },
     secret: optionalString(raw.secret, "secret"),
   };

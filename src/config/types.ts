@@ -59,8 +59,12 @@ export interface MediaConfig {
 export interface ImagesConfig {
   /** Named variants, e.g. `{ thumb: { cover: [300, 300], format: "webp" } }`; see `stowage/images`. */
   variants?: Record<string, Record<string, unknown>>;
-  /** Refuse input images with more pixels than this. See `stowage/images` for the default. */
+  /** Refuse input images with more pixels than this (width x height). @default 89_478_485 */
   maxInputPixels?: number;
+  /** Refuse input images with a side longer than this, in pixels. @default 32_768 */
+  maxInputSide?: number;
+  /** Refuse input images whose longer side is more than this many times the shorter. @default 100 */
+  maxAspectRatio?: number;
 }
 
 /** A static source folder after resolution: absolute dir, normalised prefix (`""` or `a/b`). */
@@ -96,6 +100,8 @@ export interface ResolvedConfig {
   images: {
     variants: Record<string, Record<string, unknown>>;
     maxInputPixels: number | undefined;
+    maxInputSide: number | undefined;
+    maxAspectRatio: number | undefined;
   };
   secret: string | undefined;
 }

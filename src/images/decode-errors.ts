@@ -27,6 +27,12 @@ export function classifyDecodeError(
   if (/exceeds pixel limit/i.test(message)) {
     return new ImageTooLargeError({ limit: maxInputPixels }, { cause: error });
   }
+  // libheif's own cap on the memory one AVIF/HEIF decode may take (2 GiB).
+  const security = /security limit of (\d+) bytes/i.exec(message);
+  if (security !== null || /security limit exceeded/i.test(message)) {
+    const limit = security === null ? 0 : Number(security[1]);
+    return new ImageTooLargeError({ limit, rule: "decoder" }, { cause: error });
+  }
   if (
     /corrupt|premature|truncat|unexpected end|invalid|bad |load|read error|not a|vips|decode|header/i.test(
       message,

@@ -62,18 +62,21 @@ export function variantSize(input: Size, spec: VariantSpec, maxOutputDimension =
 
 /**
  * The one size to decode the source at so every planned variant can be cut
- * from it: the largest scale any variant needs. When that variant is a `fit`,
- * its exact output size is used so it needs no second resample.
+ * from it: the largest scale any variant needs, never above the source's own
+ * size (a variant that enlarges is scaled up from the source pixels; an
+ * enlarged intermediate of a thin strip covering a big box would be billions
+ * of pixels). When that variant is a `fit`, its exact output size is used so
+ * it needs no second resample.
  */
 export function intermediateSize(input: Size, plans: readonly VariantPlan[]): Size {
   let best: VariantPlan | undefined;
   for (const plan of plans) if (best === undefined || plan.scale > best.scale) best = plan;
-  if (best === undefined) return input;
+  if (best === undefined || best.scale >= 1) return { width: input.width, height: input.height };
   const width = Math.max(1, Math.round(input.width * best.scale));
   const height = Math.max(1, Math.round(input.height * best.scale));
   // A cover plan must never be left a pixel short of its box by rounding.
   return {
-    width: Math.max(width, best.output.width),
-    height: Math.max(height, best.output.height),
+    width: Math.min(input.width, Math.max(width, best.output.width)),
+    height: Math.min(input.height, Math.max(height, best.output.height)),
   };
 }

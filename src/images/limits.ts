@@ -2,18 +2,34 @@ import { ConfigError } from "../errors.js";
 
 /**
  * Safety limits for decoding untrusted images. Every entry point of
- * `stowage/images` takes these; leave them out to get the defaults.
+ * `stowage/images` takes these; leave them out to get the defaults. All of
+ * them are checked from the header (the largest frame, as displayed) before
+ * any pixel is decoded.
  */
 export interface ImageLimits {
   /**
    * Refuse inputs with more pixels than this (width x height, times the
-   * frames kept for animated output), checked from the header before any
-   * pixel is decoded. Pillow only *warns* at 89,478,485 and errors at twice
-   * that; Stowage refuses at Pillow's warning level, so a 4-byte-per-pixel
-   * decode stays under ~360 MB.
+   * frames kept for animated output). Pillow only *warns* at 89,478,485 and
+   * errors at twice that; Stowage refuses at Pillow's warning level.
    * @default 89_478_485
    */
   maxInputPixels?: number;
+  /**
+   * Refuse inputs whose longer side is longer than this, in pixels. libvips
+   * works a row at a time, so one very long side costs what the pixel count
+   * does not show: a single 89,000,000 px row needs 860 MB, and 89,000,000
+   * one-pixel rows take seconds of CPU each. 32,768 is twice WebP's largest
+   * side and above the widest phone panoramas.
+   * @default 32_768
+   */
+  maxInputSide?: number;
+  /**
+   * Refuse inputs whose longer side is more than this many times the shorter
+   * (a ratio, so `100` means 100:1). A strip thinner than that is a line,
+   * not a picture; long phone screenshots stay under 40:1.
+   * @default 100
+   */
+  maxAspectRatio?: number;
   /**
    * Longest side of any output image, in pixels. Variant boxes above it are a
    * configuration error; format-only variants of bigger images are shrunk to
@@ -32,23 +48,46 @@ export interface ImageLimits {
 
 export interface ResolvedImageLimits {
   maxInputPixels: number;
+  maxInputSide: number;
+  maxAspectRatio: number;
   maxOutputDimension: number;
   allowSvg: boolean;
 }
 
 /** Pillow's `Image.MAX_IMAGE_PIXELS` (its warning threshold; it errors at 2x). */
 export const DEFAULT_MAX_INPUT_PIXELS = 89_478_485;
+export const DEFAULT_MAX_INPUT_SIDE = 32_768;
+export const DEFAULT_MAX_ASPECT_RATIO = 100;
 export const DEFAULT_MAX_OUTPUT_DIMENSION = 8192;
 
-function positiveInteger(value: unknown, key: string, fallback: number): number {
+/** The keys of `ImageLimits`, for callers that refuse unknown option keys. */
+export const IMAGE_LIMIT_KEYS: readonly (keyof ImageLimits)[] = [
+  "maxInputPixels",
+  "maxInputSide",
+  "maxAspectRatio",
+  "maxOutputDimension",
+  "allowSvg",
+];
+
+function positive(
+  value: unknown,
+  key: string,
+  fallback: number,
+  kind: "integer" | "ratio",
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+  const ok =
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    (kind === "integer" ? Number.isInteger(value) && value > 0 : value >= 1);
+  if (!ok) {
+    const expected = kind === "integer" ? "a positive whole number" : "a number of at least 1";
     throw new ConfigError(
-      `Image limit "${key}" must be a positive whole number; found ${JSON.stringify(value)}.`,
+      `Image limit "${key}" must be ${expected}; found ${typeof value === "number" ? value : JSON.stringify(value)}.`,
       { key: `images.${key}` },
     );
   }
-  return value;
+  return value as number;
 }
 
 /** Fills defaults once and refuses nonsense (zero, negative, fractional limits). */
@@ -61,16 +100,53 @@ export function resolveImageLimits(limits: ImageLimits = {}): ResolvedImageLimit
     );
   }
   return {
-    maxInputPixels: positiveInteger(
+    maxInputPixels: positive(
       limits.maxInputPixels,
       "maxInputPixels",
       DEFAULT_MAX_INPUT_PIXELS,
+      "integer",
     ),
-    maxOutputDimension: positiveInteger(
+    maxInputSide: positive(limits.maxInputSide, "maxInputSide", DEFAULT_MAX_INPUT_SIDE, "integer"),
+    maxAspectRatio: positive(
+      limits.maxAspectRatio,
+      "maxAspectRatio",
+      DEFAULT_MAX_ASPECT_RATIO,
+      "ratio",
+    ),
+    maxOutputDimension: positive(
       limits.maxOutputDimension,
       "maxOutputDimension",
       DEFAULT_MAX_OUTPUT_DIMENSION,
+      "integer",
     ),
     allowSvg,
   };
+}
+
+/** Only the limit keys of `options`, which may carry other options too. */
+export function pickImageLimits(options: ImageLimits): ImageLimits {
+  const picked: Record<string, unknown> = {};
+  for (const key of IMAGE_LIMIT_KEYS) {
+    if (options[key] !== undefined) picked[key] = options[key];
+  }
+  return picked as ImageLimits;
+}
+
+/**
+ * Refuses option keys nobody reads (a misspelt `maxInputPixel` would
+ * otherwise leave the default in force without a word).
+ */
+export function refuseUnknownOptions(
+  options: object,
+  known: readonly string[],
+  where: string,
+): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(
+        `Unknown option "${key}" for ${where}. Known options: ${known.join(", ")}.`,
+        { key },
+      );
+    }
+  }
 }

@@ -34,7 +34,29 @@ export function parseVariantName(name: string): ParsedVariantName | null {
   return { original, variant, hash, extension };
 }
 
-/** True when `candidate` is a variant (of any spec, current or stale) of `original`. */
+/**
+ * The original a name stands for: the name itself for an original, and for
+ * a variant the name left when every variant suffix is taken off (chains
+ * such as `a.jpg.thumb-1a2b3c4d.webp.thumb-5e6f7a8b.webp`, which older
+ * versions let requests create, lead back to `a.jpg` too).
+ */
+export function originalOf(name: string): string {
+  let current = name;
+  for (let parsed = parseVariantName(current); parsed !== null; ) {
+    current = parsed.original;
+    parsed = parseVariantName(current);
+  }
+  return current;
+}
+
+/**
+ * True when `candidate` is a variant of `original` (of any spec, current or
+ * stale), or a variant of one of its variants.
+ */
 export function isVariantOf(original: string, candidate: string): boolean {
-  return parseVariantName(candidate)?.original === original;
+  for (let parsed = parseVariantName(candidate); parsed !== null; ) {
+    if (parsed.original === original) return true;
+    parsed = parseVariantName(parsed.original);
+  }
+  return false;
 }

@@ -1,8 +1,16 @@
 import type { Sharp, SharpOptions } from "sharp";
 import { rethrowDecodeError } from "./decode-errors.js";
+import { withDecodeSlot } from "./decode-slots.js";
 import { canAnimate } from "./formats.js";
 import { intermediateSize, planVariant, type Size, type VariantPlan } from "./geometry.js";
-import { type ImageLimits, type ResolvedImageLimits, resolveImageLimits } from "./limits.js";
+import {
+  IMAGE_LIMIT_KEYS,
+  type ImageLimits,
+  pickImageLimits,
+  type ResolvedImageLimits,
+  refuseUnknownOptions,
+  resolveImageLimits,
+} from "./limits.js";
 import { placeholderFromRaw } from "./placeholder.js";
 import { assertImageAllowed, type ImageProbe, probeImage } from "./probe.js";
 import { loadSharp, type SharpFactory } from "./sharp.js";
@@ -145,26 +153,42 @@ async function renderShared(
     .raw({ depth: "uchar" })
     .toBuffer({ resolveWithObject: true });
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
-  const outputs = jobs.map(async (job): Promise<[string, RenderedImage]> => {
+  // One encoder at a time: an 8192 px WebP encoder alone holds hundreds of
+  // MB, and the decode slot stands for one image's worth of memory.
+  const entries: [string, RenderedImage][] = [];
+  for (const job of jobs) {
     const shaped = shape(sharp, sharp(data, raw), job.request.spec, info, job.plan.output);
-    return [job.key, await finish(encode(shaped, job.request, source), job.request.format)];
-  });
-  const placeholder = withPlaceholder ? placeholderFromRaw(data, info) : undefined;
-  const [entries, hash] = await Promise.all([Promise.all(outputs), placeholder]);
-  return hash === undefined ? { entries } : { entries, placeholder: hash };
+    entries.push([job.key, await finish(encode(shaped, job.request, source), job.request.format)]);
+  }
+  if (!withPlaceholder) return { entries };
+  return { entries, placeholder: await placeholderFromRaw(data, info) };
 }
 
 /**
  * Makes every requested output of one image. Limits are checked from the
- * header before any pixel is decoded; failures become typed image errors
- * (`E_IMAGE_EMPTY`, `E_IMAGE_CORRUPT`, `E_IMAGE_UNSUPPORTED`, `E_IMAGE_TOO_LARGE`).
+ * header before any pixel is decoded; the decode waits for a slot of the
+ * process-wide budget (`setMaxConcurrentDecodes`). Failures become typed
+ * image errors (`E_IMAGE_EMPTY`, `E_IMAGE_CORRUPT`, `E_IMAGE_UNSUPPORTED`,
+ * `E_IMAGE_TOO_LARGE`).
  */
-export async function renderImages(
+export function renderImages(
   input: Uint8Array | string,
   requests: Record<string, RenderRequest>,
   options: RenderOptions = {},
 ): Promise<RenderResult> {
-  const limits = resolveImageLimits(options);
+  refuseUnknownOptions(options, RENDER_OPTION_KEYS, "renderImages");
+  return withDecodeSlot(() => renderHoldingSlot(input, requests, options));
+}
+
+const RENDER_OPTION_KEYS = [...IMAGE_LIMIT_KEYS, "placeholder"];
+
+/** `renderImages` for a caller that already holds a decode slot (and may read the input inside it). */
+export async function renderHoldingSlot(
+  input: Uint8Array | string,
+  requests: Record<string, RenderRequest>,
+  options: RenderOptions = {},
+): Promise<RenderResult> {
+  const limits = resolveImageLimits(pickImageLimits(options));
   const source = await probeImage(input);
   const sharp = await loadSharp();
   const jobs: Job[] = Object.entries(requests).map(([key, request]) => ({
@@ -179,20 +203,21 @@ export async function renderImages(
   const shared = jobs.filter((job) => !direct.includes(job));
   // A lone output gets its own pipeline: sharp already shrinks on load for it.
   if (shared.length === 1 && !options.placeholder) direct.push(shared.pop()!);
-  const tasks = direct.map(
-    async (job): Promise<RenderedPart> => ({
-      entries: [[job.key, await renderDirect(sharp, input, job, source, limits)]],
-    }),
-  );
-  if (shared.length > 0 || options.placeholder) {
-    tasks.push(renderShared(sharp, input, shared, source, limits, Boolean(options.placeholder)));
+  // One decode at a time within the slot: the slot stands for one decode's memory.
+  const parts: RenderedPart[] = [];
+  try {
+    for (const job of direct) {
+      parts.push({ entries: [[job.key, await renderDirect(sharp, input, job, source, limits)]] });
+    }
+    if (shared.length > 0 || options.placeholder) {
+      parts.push(
+        await renderShared(sharp, input, shared, source, limits, Boolean(options.placeholder)),
+      );
+    }
+  } catch (error) {
+    rethrowDecodeError(error, limits.maxInputPixels);
   }
-  // allSettled so no sibling is left to reject later with nobody listening.
-  const settled = await Promise.allSettled(tasks);
-  const failure = settled.find((result) => result.status === "rejected");
-  if (failure) rethrowDecodeError(failure.reason, limits.maxInputPixels);
-  const done = settled.map((result) => (result as PromiseFulfilledResult<RenderedPart>).value);
-  const outputs = Object.fromEntries(done.flatMap((result) => result.entries));
-  const placeholder = done.find((result) => result.placeholder !== undefined)?.placeholder;
+  const outputs = Object.fromEntries(parts.flatMap((part) => part.entries));
+  const placeholder = parts.find((part) => part.placeholder !== undefined)?.placeholder;
   return placeholder === undefined ? { source, outputs } : { source, outputs, placeholder };
 }

@@ -1,9 +1,15 @@
 import type { Storage } from "../storage/types.js";
-import { UnknownVariantError } from "./errors.js";
+import { withDecodeSlot } from "./decode-slots.js";
+import { UnknownVariantError, VariantOfVariantError } from "./errors.js";
 import { CONTENT_TYPES, variantFormat } from "./formats.js";
-import type { ImageLimits } from "./limits.js";
-import { isVariantOf, variantName } from "./naming.js";
-import { type RenderRequest, renderImages } from "./render.js";
+import {
+  IMAGE_LIMIT_KEYS,
+  type ImageLimits,
+  pickImageLimits,
+  refuseUnknownOptions,
+} from "./limits.js";
+import { isVariantOf, originalOf, parseVariantName, variantName } from "./naming.js";
+import { type RenderRequest, renderHoldingSlot } from "./render.js";
 import type { OutputFormat, VariantSpec } from "./spec.js";
 import { defineVariants } from "./spec.js";
 
@@ -34,10 +40,32 @@ export interface MakeVariantsOptions extends ImageLimits {
   placeholder?: boolean;
 }
 
+const MAKE_OPTION_KEYS = [...IMAGE_LIMIT_KEYS, "only", "placeholder"];
+
+/** Variants are made of originals only, so no request can grow a chain of them. */
+function assertOriginal(name: string): void {
+  if (parseVariantName(name) !== null) throw new VariantOfVariantError(name, originalOf(name));
+}
+
+/**
+ * Reads an original and renders it inside one decode slot, so a queue of
+ * renders waiting for a slot holds no image bytes.
+ */
+function readAndRender(
+  storage: Storage,
+  name: string,
+  requests: Record<string, RenderRequest>,
+  options: ImageLimits & { placeholder?: boolean },
+) {
+  return withDecodeSlot(async () => renderHoldingSlot(await storage.read(name), requests, options));
+}
+
 /**
  * Makes the original's variants eagerly (at upload) from one decode and
  * saves them beside it, replacing an earlier rendering of the same spec.
  * Returns the sizes to store with the record (for `width`/`height`/`srcset`).
+ * `name` must be an original: a variant's name is refused with
+ * `E_VARIANT_OF_VARIANT`.
  */
 export async function makeVariants(
   storage: Storage,
@@ -45,7 +73,10 @@ export async function makeVariants(
   variants: Record<string, VariantSpec>,
   options: MakeVariantsOptions = {},
 ): Promise<MadeVariants> {
-  const specs = defineVariants(variants as Record<string, unknown>, options);
+  refuseUnknownOptions(options, MAKE_OPTION_KEYS, "makeVariants");
+  assertOriginal(name);
+  const limits = pickImageLimits(options);
+  const specs = defineVariants(variants as Record<string, unknown>, limits);
   const chosen = options.only ?? Object.keys(specs);
   const requests: Record<string, RenderRequest> = {};
   for (const key of chosen) {
@@ -53,8 +84,10 @@ export async function makeVariants(
     if (spec === undefined) throw new UnknownVariantError(key, Object.keys(specs));
     requests[key] = { spec, format: variantFormat(spec, name) };
   }
-  const bytes = await storage.read(name);
-  const result = await renderImages(bytes, requests, options);
+  const result = await readAndRender(storage, name, requests, {
+    ...limits,
+    placeholder: options.placeholder,
+  });
   const saved = await Promise.all(
     Object.entries(result.outputs).map(async ([key, image]): Promise<[string, StoredVariant]> => {
       const target = variantName(name, key, specs[key]);
@@ -78,8 +111,8 @@ export async function makeVariants(
 
 /**
  * Deletes an original and every variant stored beside it, including variants
- * of specs that have since changed (found by listing, not by recomputing).
- * Returns the names deleted, original last.
+ * of specs that have since changed and chains of variants of variants (found
+ * by listing, not by recomputing). Returns the names deleted, original last.
  */
 export async function deleteWithVariants(storage: Storage, name: string): Promise<string[]> {
   const doomed: string[] = [];
@@ -94,7 +127,9 @@ export async function deleteWithVariants(storage: Storage, name: string): Promis
 
 /**
  * Renders one named variant of a stored original, saves it beside it and
- * returns its bytes: the lazy path behind the variant handler.
+ * returns its bytes: the lazy path behind the variant handler. `original`
+ * must be an original (`E_VARIANT_OF_VARIANT` otherwise). Of `limits`, only
+ * the image limit keys are read, so a handler may pass its whole options.
  */
 export async function renderVariant(
   storage: Storage,
@@ -103,11 +138,12 @@ export async function renderVariant(
   variants: Record<string, VariantSpec>,
   limits: ImageLimits = {},
 ): Promise<{ name: string; format: OutputFormat; data: Buffer }> {
+  assertOriginal(original);
   const spec = variants[variant];
   if (spec === undefined) throw new UnknownVariantError(variant, Object.keys(variants));
   const format = variantFormat(spec, original);
-  const bytes = await storage.read(original);
-  const result = await renderImages(bytes, { [variant]: { spec, format } }, limits);
+  const request = { [variant]: { spec, format } };
+  const result = await readAndRender(storage, original, request, pickImageLimits(limits));
   const name = variantName(original, variant, spec);
   const { data } = result.outputs[variant];
   await storage.save(name, data, { overwrite: true, contentType: CONTENT_TYPES[format] });

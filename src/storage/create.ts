@@ -1,90 +1,80 @@
+import path from "node:path";
 import { ConfigError } from "../errors.js";
-import type { StorageDriver } from "./driver.js";
-import { type AzureOptions, azureDriver } from "./drivers/azure.js";
-import { fsDriver } from "./drivers/fs.js";
-import { type GcsOptions, gcsDriver } from "./drivers/gcs.js";
-import { memoryDriver } from "./drivers/memory.js";
-import { type S3Options, s3Driver } from "./drivers/s3.js";
-import { type StorageSpec, toSpec } from "./spec.js";
+import { isUrlPrefix, type Schema, URL_PREFIX, validateOptions } from "./schema.js";
+import { driverEntry, parseStorageUrl, type StorageSpec, specSchema } from "./spec.js";
 import { createPolicyStorage, type PolicyOptions } from "./storage.js";
 import type { Storage } from "./types.js";
 
+/**
+ * Defaults for the storage `createStorage` builds. Every key means the same
+ * as in a spec; a key set in the spec wins over the one given here.
+ */
 export interface CreateStorageOptions extends PolicyOptions {
-  /** HMAC key for fs/memory signed URLs (the config's `secret`). */
+  /**
+   * HMAC key for fs/memory signed URLs (the config's `secret`). The cloud
+   * drivers sign with their own credentials and ignore it.
+   */
   secret?: string;
-  /** URL prefix `url(name)` uses when the spec sets no `baseUrl`. @default "/media/" */
+  /**
+   * URL prefix `url(name)` builds on for fs/memory, ending with `/`. The
+   * cloud drivers build their own URLs (see `customDomain`) and ignore it.
+   * @default "/media/"
+   */
   baseUrl?: string;
-  /** Folder relative `fs` roots resolve from. @default process.cwd() */
+  /** Folder relative `fs` roots (in specs and `file://./` URLs) resolve from. @default process.cwd() */
   baseDir?: string;
 }
 
-type DriverFactory = (spec: StorageSpec, options: CreateStorageOptions) => StorageDriver;
-
-const DRIVERS: Record<string, DriverFactory> = {
-  fs(spec, options) {
-    if (typeof spec.root !== "string" || spec.root === "") {
-      throw new ConfigError(
-        'An fs storage needs a "root" folder, e.g. { driver: "fs", root: "media" }.',
-        {
-          key: "root",
-        },
-      );
-    }
-    return fsDriver({
-      ...spec,
-      root: spec.root,
-      secret: options.secret,
-      baseUrl: baseUrlOf(spec, options),
-    });
-  },
-  memory(spec, options) {
-    return memoryDriver({ ...spec, secret: options.secret, baseUrl: baseUrlOf(spec, options) });
-  },
-  s3(spec) {
-    return s3Driver(requireKeys<S3Options>(spec, ["bucket"]));
-  },
-  azure(spec) {
-    return azureDriver(requireKeys<AzureOptions>(spec, ["container"]));
-  },
-  gcs(spec) {
-    return gcsDriver(requireKeys<GcsOptions>(spec, ["bucket"]));
-  },
+const optionsSchema: Schema<CreateStorageOptions> = {
+  ...specSchema,
+  secret: { type: "string", secret: true, allowEmpty: true },
+  baseUrl: { type: "string", check: isUrlPrefix, expected: URL_PREFIX },
+  baseDir: { type: "string" },
 };
-
-/** Cloud specs come from config files and URLs; name the missing key instead of failing later. */
-function requireKeys<T>(spec: StorageSpec, keys: string[]): T {
-  for (const key of keys) {
-    if (typeof spec[key] !== "string" || spec[key] === "") {
-      throw new ConfigError(`The ${spec.driver} storage needs "${key}".`, { key });
-    }
-  }
-  return spec as unknown as T;
-}
-
-function baseUrlOf(spec: StorageSpec, options: CreateStorageOptions): string | undefined {
-  return typeof spec.baseUrl === "string" ? spec.baseUrl : options.baseUrl;
-}
+const POLICY_KEYS = ["maxLength", "getValidName", "random"] as const;
+/** Keys `options` may give a driver as defaults, when the driver has them. */
+const DEFAULT_KEYS = ["secret", "baseUrl"] as const;
 
 /**
  * Build a storage from a spec object (`{ driver: "fs", root: "media" }`) or a
  * URL (`s3://bucket/prefix?region=eu-west-1`, `file:///var/media`,
- * `memory://`). Cloud SDKs load on first use, so this never fails for a
- * missing SDK; the first call does, naming the package.
+ * `memory://`). The spec is checked against its driver's schema: an unknown
+ * key, a value of the wrong type or a missing required key fails here with
+ * `E_CONFIG`, naming the key. Cloud SDKs load on first use, so this never
+ * fails for a missing SDK; the first call does, naming the package.
  */
 export function createStorage(
   specOrUrl: string | StorageSpec,
   options: CreateStorageOptions = {},
 ): Storage {
-  const spec = toSpec(specOrUrl, options.baseDir);
-  const factory = DRIVERS[spec.driver];
-  if (!factory) {
-    throw new ConfigError(
-      `Unknown storage driver ${JSON.stringify(spec.driver)}; use one of ${Object.keys(DRIVERS).join(", ")}.`,
-      { key: "driver" },
-    );
+  const defaults = validateOptions(
+    optionsSchema,
+    { ...options },
+    { label: "createStorage's options" },
+  );
+  const baseDir = (defaults.baseDir as string | undefined) ?? process.cwd();
+  let spec: StorageSpec;
+  if (typeof specOrUrl === "string") spec = parseStorageUrl(specOrUrl, baseDir);
+  else if (specOrUrl && typeof specOrUrl === "object") spec = specOrUrl;
+  else throw new ConfigError('A storage must be a URL or an object with a "driver" string.');
+  const { driver, ...given } = spec;
+  const entry = driverEntry(driver);
+  const checked = validateOptions({ ...entry.schema, ...specSchema }, given, {
+    label: `The ${driver} storage`,
+  });
+
+  const driverOptions: Record<string, unknown> = {};
+  for (const key of DEFAULT_KEYS) {
+    if (key in entry.schema && defaults[key] !== undefined) driverOptions[key] = defaults[key];
   }
-  const maxLength = typeof spec.maxLength === "number" ? spec.maxLength : options.maxLength;
-  return createPolicyStorage(factory(spec, options), { ...options, maxLength });
+  for (const key of Object.keys(entry.schema)) {
+    if (checked[key] !== undefined) driverOptions[key] = checked[key];
+  }
+  if (driver === "fs") driverOptions.root = path.resolve(baseDir, driverOptions.root as string);
+
+  const policy: Record<string, unknown> = {};
+  for (const key of POLICY_KEYS) policy[key] = checked[key] ?? defaults[key];
+  return createPolicyStorage(entry.create(driverOptions), policy as PolicyOptions);
 }
 
 /** The parts of a resolved config `createStoragesFromConfig` reads. */
@@ -102,7 +92,8 @@ export interface StorageConfigInput {
  * `{ default, ...named }` from `media.storage` and `media.storages`. The
  * default storage's URLs sit under `media.url`; a named storage's under
  * `media.url` with `-<name>` added to its last segment (`/media-private/`),
- * so its URLs never collide with names in the default storage.
+ * so its URLs never collide with names in the default storage. The config's
+ * `secret` and these URLs are defaults: a spec's own `secret`/`baseUrl` win.
  */
 export function createStoragesFromConfig(
   config: StorageConfigInput,
@@ -113,9 +104,7 @@ export function createStoragesFromConfig(
     if (name === "default") {
       throw new ConfigError(
         '"default" is reserved for media.storage; rename media.storages.default.',
-        {
-          key: "media.storages.default",
-        },
+        { key: "media.storages.default" },
       );
     }
     storages[name] = createStorage(spec, {

@@ -32,7 +32,9 @@ export interface StorageDriver {
   readonly kind: string;
   /**
    * Write `body` under `key`. With `ifNoneMatch`, the write must fail with
-   * `NameTakenError` when `key` exists, atomically where the backend can.
+   * `NameTakenError` when `key` exists, and must never replace an object
+   * another save created meanwhile: atomically where the backend can, by a
+   * driver-side protocol where it cannot (S3 clones that ignore If-None-Match).
    */
   put(
     key: string,
@@ -62,8 +64,6 @@ export interface StorageDriver {
    * failure beyond its mode. Drivers without it get a stream of the file.
    */
   readonly acceptsLocalFiles?: boolean;
-  /** Whether `put` with `ifNoneMatch` is enforced by the backend. */
-  readonly conditionalPut: boolean;
   get(key: string, options: { range?: ByteRange; signal?: AbortSignal }): Promise<Readable | null>;
   /**
    * The whole object in one call, `null` when absent. Absent: the policy
@@ -157,14 +157,6 @@ export function toReadable(content: StorageContent): Readable {
   throw new TypeError(
     "save() content must be bytes, a string, a Node/web stream, or localFile(path)",
   );
-}
-
-/** `Content-Disposition` value for a signed URL's disposition option. */
-export function dispositionHeader(disposition: SignedUrlOptions["disposition"]): string {
-  if (disposition === undefined || typeof disposition === "string") return disposition ?? "inline";
-  const ascii = disposition.filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  const encoded = encodeURIComponent(disposition.filename);
-  return `${disposition.type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** Encode each `/`-separated segment of a name for use in a URL path. */

@@ -65,7 +65,7 @@ export class StorageDriverError extends StowageError {
   }
 }
 
-/** A signed URL's signature does not match its name, expiry and disposition. */
+/** A signed URL's signature does not match its storage, name, expiry and disposition. */
 export class SignatureInvalidError extends StowageError {
   constructor(reason: string) {
     super("E_SIGNATURE_INVALID", `The link's signature is not valid: ${reason}.`, {
@@ -93,5 +93,53 @@ export class NameTakenError extends StowageError {
       ...options,
       status: 409,
     });
+  }
+}
+
+/** An argument to a storage call is out of range or malformed (`expiresIn: 0`, a disposition with CR/LF). */
+export class InvalidArgumentError extends StowageError {
+  /** The option or argument at fault, e.g. `expiresIn`. */
+  readonly argument: string;
+
+  constructor(argument: string, message: string) {
+    super("E_INVALID_ARGUMENT", message, { status: 400 });
+    this.argument = argument;
+  }
+}
+
+/** Metadata a save was given that not every driver can store (key syntax, size). */
+export class InvalidMetadataError extends StowageError {
+  constructor(message: string) {
+    super("E_INVALID_METADATA", message, { status: 400 });
+  }
+}
+
+/**
+ * A name and the storage's folders disagree: `a.txt/b` under the file
+ * `a.txt`, a folder reached through a symlink (the fs driver follows none),
+ * or an overwrite of a name that is a folder.
+ */
+export class FolderConflictError extends StowageError {
+  readonly objectName: string;
+
+  constructor(name: string, reason: string, options?: { cause?: unknown }) {
+    super("E_FOLDER_CONFLICT", `Cannot store ${JSON.stringify(name)}: ${reason}.`, {
+      ...options,
+      status: 409,
+    });
+    this.objectName = name;
+  }
+}
+
+/** The caller's signal cancelled the save; nothing was left under the final name. */
+export class SaveAbortedError extends StowageError {
+  readonly objectName: string;
+
+  constructor(name: string, options?: { cause?: unknown }) {
+    super("E_ABORTED", `Saving ${JSON.stringify(name)} was cancelled; nothing was stored.`, {
+      ...options,
+      status: 400,
+    });
+    this.objectName = name;
   }
 }

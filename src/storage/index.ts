@@ -13,33 +13,52 @@ export {
   type StorageDriver,
   toReadable,
 } from "./driver.js";
-export { type AzureOptions, azureDriver } from "./drivers/azure.js";
-export { type FsOptions, fsDriver } from "./drivers/fs.js";
-export { type GcsOptions, gcsDriver } from "./drivers/gcs.js";
-export { type MemoryOptions, memoryDriver } from "./drivers/memory.js";
-export { type S3Options, s3Driver } from "./drivers/s3.js";
 export {
+  type AzureContainerClientLike,
+  type AzureOptions,
+  azureDriver,
+  azureSchema,
+} from "./drivers/azure.js";
+export { type FsOptions, fsDriver, fsSchema } from "./drivers/fs.js";
+export { type GcsClientLike, type GcsOptions, gcsDriver, gcsSchema } from "./drivers/gcs.js";
+export { type MemoryOptions, memoryDriver, memorySchema } from "./drivers/memory.js";
+export { type S3ClientLike, type S3Options, s3Driver, s3Schema } from "./drivers/s3.js";
+export {
+  FolderConflictError,
+  InvalidArgumentError,
+  InvalidMetadataError,
   InvalidNameError,
   InvalidRangeError,
   NameConflictError,
   NameTakenError,
+  SaveAbortedError,
   SignatureExpiredError,
   SignatureInvalidError,
   StorageDriverError,
   StorageNotFoundError,
 } from "./errors.js";
+export { MAX_METADATA_BYTES } from "./metadata.js";
 export {
   alternativeName,
   candidateNames,
   checkName,
   cleanSegment,
   DEFAULT_MAX_LENGTH,
+  MAX_SEGMENT_BYTES,
   randomSuffix,
   splitName,
   validName,
 } from "./names.js";
-export { signature, signQuery, verifyQuery } from "./signing.js";
-export { parseStorageUrl, type StorageSpec, toSpec } from "./spec.js";
+export { DRIVER_PACKAGES, missingDriverPackages } from "./packages.js";
+export type { Field, Schema } from "./schema.js";
+export {
+  DEFAULT_EXPIRES_IN,
+  MAX_EXPIRES_IN,
+  signature,
+  signQuery,
+  verifyQuery,
+} from "./signing.js";
+export { parseStorageUrl, type SpecOptions, type StorageSpec } from "./spec.js";
 export { createPolicyStorage, type PolicyOptions } from "./storage.js";
 export type * from "./types.js";
 export { localFile } from "./types.js";

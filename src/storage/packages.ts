@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { importOptional } from "../errors.js";
 
 /**
  * The npm packages each driver loads. Drivers import them lazily, so a
@@ -30,4 +31,18 @@ export function missingDriverPackages(driver: string, fromDir: string = process.
       return (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND";
     }
   });
+}
+
+/**
+ * Import `name`, one of the packages `driver` lists above: drivers load
+ * their SDKs only through here, so the table cannot drift from the code.
+ * A missing package fails with `E_MISSING_DEPENDENCY`, naming it.
+ */
+export function loadDriverPackage<T>(driver: string, name: string): Promise<T> {
+  const packages = DRIVER_PACKAGES[driver] ?? [];
+  if (!packages.includes(name)) {
+    throw new Error(`${name} is not in DRIVER_PACKAGES.${driver}; add it there first.`);
+  }
+  const others = packages.length > 1 ? ` (it uses ${packages.join(", ")})` : "";
+  return importOptional<T>(name, `The ${driver} storage${others}`);
 }

@@ -1,9 +1,75 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
+import type { StorageDriver } from "./driver.js";
+import { type AzureOptions, azureDriver, azureSchema } from "./drivers/azure.js";
+import { type FsOptions, fsDriver, fsSchema } from "./drivers/fs.js";
+import { type GcsOptions, gcsDriver, gcsSchema } from "./drivers/gcs.js";
+import { type MemoryOptions, memoryDriver, memorySchema } from "./drivers/memory.js";
+import { type S3Options, s3Driver, s3Schema } from "./drivers/s3.js";
+import { type Field, type Schema, validateOptions } from "./schema.js";
+import type { PolicyOptions } from "./storage.js";
 
-/** A storage spec after URL parsing: a driver name and that driver's options. */
+/**
+ * A storage spec: a driver name and that driver's options (see `FsOptions`,
+ * `S3Options`, ...), plus the keys every driver takes (`SpecOptions`).
+ * Checked by `createStorage`, so specs read from config files fit too.
+ */
 export type StorageSpec = { driver: string } & Record<string, unknown>;
+
+/** Keys any spec may carry besides its driver's options. */
+export interface SpecOptions extends PolicyOptions {
+  /**
+   * A named storage (`media.storages`) served without signatures; read by
+   * `mediaMountsFromConfig`, not by the storage.
+   * @default false
+   */
+  public?: boolean;
+}
+
+export const specSchema: Schema<SpecOptions> = {
+  maxLength: { type: "integer", min: 20, max: 1024 },
+  getValidName: { type: "function" },
+  random: { type: "function" },
+  public: { type: "boolean" },
+};
+
+interface DriverEntry {
+  schema: Record<string, Field>;
+  create(options: Record<string, unknown>): StorageDriver;
+}
+
+const entry = <T>(schema: Schema<T>, create: (options: T) => StorageDriver): DriverEntry => ({
+  schema,
+  create: (options) => create(options as T),
+});
+
+/** Every driver `createStorage` knows, with the schema of its options. */
+export const DRIVERS: Readonly<Record<string, DriverEntry>> = {
+  fs: entry<FsOptions>(fsSchema, fsDriver),
+  memory: entry<MemoryOptions>(memorySchema, memoryDriver),
+  s3: entry<S3Options>(s3Schema, s3Driver),
+  azure: entry<AzureOptions>(azureSchema, azureDriver),
+  gcs: entry<GcsOptions>(gcsSchema, gcsDriver),
+};
+
+/**
+ * Drivers whose signed URLs are an HMAC made with the app's secret (checked
+ * by the media handler); the clouds sign with their own credentials.
+ */
+export const SECRET_SIGNING_DRIVERS: ReadonlySet<string> = new Set(["fs", "memory"]);
+
+/** The driver of `name`, or an error listing the known ones. */
+export function driverEntry(name: unknown): DriverEntry {
+  const found = typeof name === "string" ? DRIVERS[name] : undefined;
+  if (!found) {
+    throw new ConfigError(
+      `Unknown storage driver ${JSON.stringify(name)}; use one of ${Object.keys(DRIVERS).join(", ")}.`,
+      { key: "driver" },
+    );
+  }
+  return found;
+}
 
 const SCHEMES: Record<string, string> = {
   "file:": "fs",
@@ -13,44 +79,16 @@ const SCHEMES: Record<string, string> = {
   "gs:": "gcs",
 };
 
-// Query values are strings; these keys mean numbers or booleans in every driver.
-const NUMBER_KEYS = new Set([
-  "fileMode",
-  "dirMode",
-  "maxLength",
-  "pageSize",
-  "partSize",
-  "queueSize",
-]);
-const BOOLEAN_KEYS = new Set(["forcePathStyle", "public", "conditionalPut"]);
-
-function queryValue(key: string, value: string, url: string): unknown {
-  if (NUMBER_KEYS.has(key)) {
-    const number = /^0o[0-7]+$/i.test(value) ? Number.parseInt(value.slice(2), 8) : Number(value);
-    if (!Number.isFinite(number)) {
-      throw new ConfigError(`The storage URL ${url} has ${key}=${value}; it must be a number.`, {
-        key,
-      });
-    }
-    return number;
-  }
-  if (BOOLEAN_KEYS.has(key)) {
-    if (value !== "true" && value !== "false") {
-      throw new ConfigError(`The storage URL ${url} has ${key}=${value}; use true or false.`, {
-        key,
-      });
-    }
-    return value === "true";
-  }
-  return value;
-}
+/** Keys the URL's host and path set; a query parameter may not set them again. */
+const LOCATION_KEYS = new Set(["root", "bucket", "container", "location"]);
 
 /**
- * Turn a storage URL into a spec object:
+ * Turn a storage URL into a checked spec object:
  * `file:///abs`, `file://./rel` (from `baseDir`), `memory://`,
  * `s3://bucket/prefix?region=..&endpoint=..&forcePathStyle=true`,
  * `azure://container/prefix?connectionString=..`, `gs://bucket/prefix`.
- * Other query parameters become driver options of the same name.
+ * Query parameters are the driver's options of the same name (numbers and
+ * booleans converted); an unknown one is refused, naming it.
  */
 export function parseStorageUrl(input: string, baseDir: string = process.cwd()): StorageSpec {
   let url: URL;
@@ -59,20 +97,19 @@ export function parseStorageUrl(input: string, baseDir: string = process.cwd()):
   } catch (error) {
     throw new ConfigError(
       `${JSON.stringify(input)} is not a storage URL such as s3://bucket/prefix.`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
+  // Query values may hold credentials: messages name the URL without them.
+  const shown = `${url.protocol}//${url.host}${url.pathname}`;
   const driver = SCHEMES[url.protocol];
   if (!driver) {
     const known = Object.keys(SCHEMES)
       .map((scheme) => `${scheme}//`)
       .join(", ");
-    throw new ConfigError(`The storage URL ${input} has an unknown scheme; use one of ${known}.`);
+    throw new ConfigError(`The storage URL ${shown} has an unknown scheme; use one of ${known}.`);
   }
   const spec: StorageSpec = { driver };
-  for (const [key, value] of url.searchParams) spec[key] = queryValue(key, value, input);
   const location = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, "");
   switch (driver) {
     case "fs":
@@ -84,26 +121,30 @@ export function parseStorageUrl(input: string, baseDir: string = process.cwd()):
     case "memory":
       break;
     case "azure":
-      if (!url.host) throw new ConfigError(`The storage URL ${input} names no container.`);
+      if (!url.host) throw new ConfigError(`The storage URL ${shown} names no container.`);
       spec.container = url.host;
       if (location) spec.location = location;
       break;
     default:
-      if (!url.host) throw new ConfigError(`The storage URL ${input} names no bucket.`);
+      if (!url.host) throw new ConfigError(`The storage URL ${shown} names no bucket.`);
       spec.bucket = url.host;
       if (location) spec.location = location;
   }
-  return spec;
-}
-
-/** A spec object or URL as a spec object, relative fs roots resolved from `baseDir`. */
-export function toSpec(input: string | StorageSpec, baseDir?: string): StorageSpec {
-  if (typeof input === "string") return parseStorageUrl(input, baseDir);
-  if (!input || typeof input.driver !== "string") {
-    throw new ConfigError('A storage must be a URL or an object with a "driver" string.');
+  const schema = { ...driverEntry(driver).schema, ...specSchema };
+  const source = { label: `The storage URL ${shown}`, fromUrl: true };
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of url.searchParams) {
+    if (LOCATION_KEYS.has(key) && key in schema) {
+      throw new ConfigError(
+        `${source.label}: "${key}" comes from the URL itself (scheme://bucket-or-folder/location), not from a parameter.`,
+        { key },
+      );
+    }
+    if (key in query) {
+      throw new ConfigError(`${source.label} gives "${key}" twice.`, { key });
+    }
+    query[key] = value;
   }
-  if (input.driver === "fs" && typeof input.root === "string" && baseDir) {
-    return { ...input, root: path.resolve(baseDir, input.root) };
-  }
-  return input;
+  const { driver: _driver, ...located } = spec;
+  return { driver, ...validateOptions(schema, { ...located, ...query }, source) };
 }

@@ -1,5 +1,5 @@
 import { unlink } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { lookup } from "mrmime";
 import { StowageError } from "../errors.js";
 import {
@@ -16,10 +16,13 @@ import {
   InvalidRangeError,
   NameConflictError,
   NameTakenError,
+  SaveAbortedError,
   StorageDriverError,
   StorageNotFoundError,
 } from "./errors.js";
+import { checkMetadata } from "./metadata.js";
 import { candidateNames, checkName, validName } from "./names.js";
+import { checkDisposition, checkExpiresIn } from "./signing.js";
 import type {
   ByteRange,
   LocalFileContent,
@@ -49,8 +52,6 @@ export interface PolicyOptions {
 
 /** Saves that lose every race on a driver without re-linking give up after this many names. */
 const MAX_ATTEMPTS = 10;
-/** Lifetime of a signed URL when the caller gives none: one hour, as django-storages. */
-const DEFAULT_EXPIRES_IN = 3600;
 
 /**
  * The one place the name policy lives: every public call validates its
@@ -81,11 +82,14 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
 
   async function save(name: string, content: StorageContent, saveOptions: SaveOptions = {}) {
     const target = requestedName(name);
-    saveOptions.signal?.throwIfAborted();
+    const metadata = checkMetadata(saveOptions.metadata);
+    if (saveOptions.signal?.aborted) {
+      throw new SaveAbortedError(target, { cause: saveOptions.signal.reason });
+    }
     const local = isLocalFile(content)
       ? { localPath: content.localPath, move: content.move ?? false }
       : undefined;
-    const finalName = await saveContent(target, content, local, saveOptions);
+    const finalName = await saveContent(target, content, local, { ...saveOptions, metadata });
     // The caller gave a moved file up: whatever the driver did not take over goes now.
     if (local?.move) await unlinkQuietly(local.localPath);
     return finalName;
@@ -99,19 +103,31 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
   ): Promise<string> {
     const { overwrite, ...rest } = saveOptions;
     const writeOptions = { ...rest, contentType: rest.contentType ?? lookup(target) };
+    const signal = saveOptions.signal;
     // Bytes in hand go down as one Buffer to drivers that can write it in one call, a file on
     // disk as its path to drivers that can take it over; everything else as a fresh stream.
     const opened: Readable[] = [];
+    const watchedStreams: Readable[] = [];
+    const onAbort = () => {
+      for (const stream of watchedStreams) stream.destroy(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const watched = (body: DriverBody): DriverBody => {
+      // An aborted save destroys its stream, so no driver waits on a source that stalls.
+      if (signal && body instanceof Readable) watchedStreams.push(body);
+      return body;
+    };
     const makeBody = async (): Promise<DriverBody> => {
-      if (!local) return driver.acceptsBytes ? toBody(content) : toReadable(content);
+      if (!local) return watched(driver.acceptsBytes ? toBody(content) : toReadable(content));
       if (driver.acceptsLocalFiles) return local;
       const stream = await openLocalFile(local);
       opened.push(stream);
-      return stream;
+      return watched(stream);
     };
     try {
       if (overwrite) {
-        await driver.put(target, await makeBody(), writeOptions);
+        // The exact name is wanted: one too long for a file system is refused, not shortened.
+        await driver.put(checkName(target), await makeBody(), writeOptions);
         return target;
       }
       const candidates = checkedCandidates(target);
@@ -120,33 +136,39 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
       }
       let body = await makeBody();
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        // With bytes in hand and a server that enforces If-None-Match, a taken name only costs a
-        // retry, so skip the HEAD; a stream (or a file to upload again) is looked before it leaps.
-        const candidate =
-          driver.conditionalPut && isInMemory(content)
-            ? (candidates.next().value as string)
-            : await firstFree(candidates);
+        // Every driver refuses a taken name under ifNoneMatch, so with bytes in hand a taken
+        // name only costs a retry: skip the HEAD. A stream (or a file to upload) looks first.
+        const candidate = isInMemory(content)
+          ? (candidates.next().value as string)
+          : await firstFree(candidates);
         try {
           await driver.put(candidate, body, { ...writeOptions, ifNoneMatch: true });
           return candidate;
         } catch (error) {
           if (!(error instanceof NameTakenError)) throw error;
-          // A stream already went to the lost name and cannot be sent again.
+          // A stream the driver refused before reading it can go to the next name as it is.
+          if (isUnread(body)) continue;
+          // One that already went to the lost name cannot be sent again.
           if (!isReplayable(content)) throw new NameConflictError(target, { cause: error });
           body = await makeBody();
         }
       }
       throw new NameConflictError(target);
     } catch (error) {
+      if (signal?.aborted && !(error instanceof StowageError)) {
+        throw new SaveAbortedError(target, { cause: error });
+      }
       return fail("save", target, error);
     } finally {
+      // A long-lived signal shared by many saves must not keep this one's streams alive.
+      signal?.removeEventListener("abort", onAbort);
       // A driver that failed before reading a file's stream would otherwise keep its descriptor.
       for (const stream of opened) stream.destroy();
     }
   }
 
-  async function open(name: string, openOptions: OpenOptions = {}): Promise<Readable> {
-    checkName(name);
+  async function open(given: string, openOptions: OpenOptions = {}): Promise<Readable> {
+    const name = checkName(given);
     if (openOptions.range) checkRange(openOptions.range);
     let stream: Readable | null;
     try {
@@ -158,8 +180,8 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     return stream;
   }
 
-  async function stat(name: string): Promise<StorageStat | null> {
-    checkName(name);
+  async function stat(given: string): Promise<StorageStat | null> {
+    const name = checkName(given);
     try {
       const found = await driver.head(name);
       return found && { ...found, name };
@@ -192,13 +214,13 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     save,
     open,
     stat,
-    async read(name) {
+    async read(given) {
+      const name = checkName(given);
       if (!driver.read) {
         const chunks: Buffer[] = [];
         for await (const chunk of await open(name)) chunks.push(chunk as Buffer);
         return Buffer.concat(chunks);
       }
-      checkName(name);
       let found: Buffer | null;
       try {
         found = await driver.read(name);
@@ -208,8 +230,8 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
       if (found === null) throw new StorageNotFoundError(name);
       return found;
     },
-    async delete(name) {
-      checkName(name);
+    async delete(given) {
+      const name = checkName(given);
       try {
         await driver.delete(name);
       } catch (error) {
@@ -219,24 +241,25 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     async exists(name) {
       return (await stat(name)) !== null;
     },
-    list(prefix = "") {
-      if (prefix !== "") checkPrefix(prefix);
+    list(given = "") {
+      const prefix = given === "" ? "" : checkPrefix(given);
       return wrapIterable(driver.list(prefix), (error) => fail("list", prefix, error));
     },
     url(name) {
       return driver.url(checkName(name));
     },
-    async signedUrl(name, signOptions: SignedUrlOptions = {}) {
-      checkName(name);
-      const expiresIn = signOptions.expiresIn ?? DEFAULT_EXPIRES_IN;
+    async signedUrl(given, signOptions: SignedUrlOptions = {}) {
+      const name = checkName(given);
+      const expiresIn = checkExpiresIn(signOptions.expiresIn);
+      const disposition = checkDisposition(signOptions.disposition);
       try {
-        return await driver.signedUrl(name, { ...signOptions, expiresIn });
+        return await driver.signedUrl(name, { expiresIn, disposition });
       } catch (error) {
         return fail("sign a URL for", name, error);
       }
     },
-    async copy(from, to, copyOptions = {}) {
-      checkName(from);
+    async copy(given, to, copyOptions = {}) {
+      const from = checkName(given);
       const target = requestedName(to);
       if (!driver.copy) {
         const source = await stat(from);
@@ -284,13 +307,27 @@ function checkRange(range: ByteRange): void {
 }
 
 /** A list prefix may end with `/` or be a partial name, but may not escape the root. */
-function checkPrefix(prefix: string): void {
-  checkName(prefix.endsWith("/") ? `${prefix}x` : prefix);
+function checkPrefix(prefix: string): string {
+  return prefix.endsWith("/") ? checkName(`${prefix}x`).slice(0, -1) : checkName(prefix);
 }
 
-async function* wrapIterable<T>(source: AsyncIterable<T>, onError: (error: unknown) => never) {
+/** A stream body no byte has been read from: a refused write can send it elsewhere. */
+function isUnread(body: DriverBody): boolean {
+  return body instanceof Readable && !body.readableDidRead && !body.destroyed;
+}
+
+/** A name no save makes: a part starting with `.` (temp files, claims, files placed by hand). */
+function isHidden(name: string): boolean {
+  return name.startsWith(".") || name.includes("/.");
+}
+
+/** The driver's listing without hidden names, its failures wrapped. */
+async function* wrapIterable<T extends { name: string }>(
+  source: AsyncIterable<T>,
+  onError: (error: unknown) => never,
+) {
   try {
-    yield* source;
+    for await (const entry of source) if (!isHidden(entry.name)) yield entry;
   } catch (error) {
     onError(error);
   }

@@ -51,14 +51,22 @@ export interface SaveOptions {
   cacheControl?: string;
   /** `Content-Disposition` stored with the object (clouds). */
   contentDisposition?: string;
-  /** Free-form string metadata (e.g. the original upload name). */
+  /**
+   * Free-form string metadata (e.g. the original upload name). Keys are
+   * stored lower-case on every driver and must be letters, digits and `_`
+   * (not starting with a digit); values are any Unicode; the whole is at
+   * most 2 KB once encoded. Anything else is refused with `E_INVALID_METADATA`.
+   */
   metadata?: Record<string, string>;
   /**
    * Replace an existing object of the same name instead of choosing a free name.
    * @default false
    */
   overwrite?: boolean;
-  /** Cancels the save; a cancelled save leaves nothing under the final name. */
+  /**
+   * Cancels the save: it rejects with `E_ABORTED` (even when the source
+   * stalls) and leaves nothing under the final name.
+   */
   signal?: AbortSignal;
 }
 
@@ -92,16 +100,24 @@ export interface ListEntry {
 }
 
 export interface SignedUrlOptions {
-  /** Lifetime of the link in seconds. @default 3600 */
+  /**
+   * Lifetime of the link: a whole number of seconds from 1 to 604800 (7
+   * days, S3's limit); anything else is refused with `E_INVALID_ARGUMENT`.
+   * @default 3600
+   */
   expiresIn?: number;
-  /** `inline` or `attachment` (optionally with a filename). @default "inline" */
+  /**
+   * `inline` or `attachment`, optionally with a file name (no control
+   * characters; non-ASCII is sent as `filename*`).
+   * @default "inline"
+   */
   disposition?: "inline" | "attachment" | { type: "inline" | "attachment"; filename: string };
 }
 
 /**
- * One interface for every backend. Names are `/`-separated relative keys;
- * the name policy (validation, traversal refusal, never-overwrite) is applied
- * above the drivers, so every driver behaves the same.
+ * One interface for every backend. Names are `/`-separated relative keys in
+ * NFC; the name policy (validation, traversal refusal, no hidden names,
+ * never-overwrite) is applied above the drivers, so every driver behaves the same.
  */
 export interface Storage {
   /** Saves content under `name` or, when taken, a free variant of it; returns the final name. */

@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
 import fsp from "node:fs/promises";
 import { Readable } from "node:stream";
+import { type ImageSize, probeImageSize } from "../images/probe.js";
 import { localFile, type SaveOptions, type Storage } from "../storage/types.js";
-import { type ByteReader, bufferReader, type ImageSize, readImageSize } from "./image-size.js";
 import { extensionOf } from "./naming.js";
 
 /** What the parser knows about a finished file part. */
@@ -79,9 +79,14 @@ export class UploadedFile {
     return createReadStream(this.requirePath());
   }
 
-  /** Width and height from the image header (no decoding); `undefined` when not a known image. */
+  /**
+   * Format, width and height as displayed (EXIF orientation applied, the
+   * largest frame of an animation), read from the header by the same probe
+   * the image renderer uses; nothing is decoded. `undefined` when the bytes
+   * are not an image Stowage can read.
+   */
   imageSize(): Promise<ImageSize | undefined> {
-    this.dimensions ??= this.withReader(readImageSize);
+    this.dimensions ??= probeImageSize(this.memory ?? this.requirePath());
     return this.dimensions;
   }
 
@@ -117,20 +122,6 @@ export class UploadedFile {
       throw new Error(`The upload "${this.filename}" was already saved or cleaned up.`);
     }
     return this.tempPath;
-  }
-
-  private async withReader<T>(use: (read: ByteReader) => Promise<T>): Promise<T> {
-    if (this.memory) return use(bufferReader(this.memory));
-    const handle = await fsp.open(this.requirePath(), "r");
-    try {
-      return await use(async (offset, length) => {
-        const buffer = Buffer.alloc(Math.max(0, Math.min(length, this.size - offset)));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-        return buffer.subarray(0, bytesRead);
-      });
-    } finally {
-      await handle.close();
-    }
   }
 }
 

@@ -37,7 +37,6 @@ export {
 } from "./errors.js";
 export { UploadedFile } from "./file.js";
 export { formatBytes, KB, MB } from "./format.js";
-export { type ByteReader, type ImageSize, readImageSize } from "./image-size.js";
 export {
   extensionOf,
   sanitizeFilename,

@@ -1,3 +1,4 @@
+import { type ImageLimits, imageLimitCheck } from "../images/probe.js";
 import type { UploadedFile } from "./file.js";
 import { formatBytes } from "./format.js";
 import { typeAgreesWithExtension } from "./sniff.js";
@@ -80,19 +81,29 @@ export interface DimensionRules {
   maxHeight?: number;
   /** Most pixels (width × height): guards against decompression bombs before anything decodes. */
   maxPixels?: number;
+  /**
+   * The image limits the renderer applies (`maxInputPixels`, `maxInputSide`,
+   * `maxAspectRatio`), so an upload `makeVariants` would refuse is refused
+   * now, before it is stored: pass `imageOptionsFromConfig(config).limits`.
+   * @default the defaults of `stowage/images`
+   */
+  limits?: ImageLimits;
 }
 
 /**
- * Width, height and pixel count read from the image header, nothing decoded.
- * A file that is not a readable PNG/JPEG/GIF/WebP/AVIF/HEIC fails.
+ * Width, height and pixel count as displayed (EXIF orientation applied, the
+ * largest frame of an animation), read from the header by the probe the
+ * renderer uses; nothing is decoded. A file that is not a readable image fails.
  */
-export function imageDimensions(rules: DimensionRules): Validator {
+export function imageDimensions(rules: DimensionRules = {}): Validator {
+  const limitError = imageLimitCheck(rules.limits);
   return {
     rule: "imageDimensions",
     validate: async (file) => {
       const size = await file.imageSize();
-      if (!size)
-        return "The file is not an image whose size can be read (PNG, JPEG, GIF, WebP, AVIF).";
+      if (!size) {
+        return "The file is not an image whose size can be read (JPEG, PNG, WebP, AVIF, HEIC, GIF, TIFF).";
+      }
       const { width, height } = size;
       const found = `${width}×${height}`;
       if (rules.maxWidth !== undefined && width > rules.maxWidth) {
@@ -110,7 +121,7 @@ export function imageDimensions(rules: DimensionRules): Validator {
       if (rules.maxPixels !== undefined && width * height > rules.maxPixels) {
         return `Image must have at most ${rules.maxPixels.toLocaleString("en")} pixels. Your image is ${found} (${(width * height).toLocaleString("en")}).`;
       }
-      return undefined;
+      return limitError(size)?.message;
     },
   };
 }

@@ -53,7 +53,7 @@ describe("stowage check: storages", () => {
     expect(code).toBe(1);
     expect(errors).toHaveLength(1);
     expect(errors[0].key).toBe("media.storages.private.root");
-    expect(errors[0].message).toMatch(/^media\.storages\.private: An fs storage needs a "root"/);
+    expect(errors[0].message).toMatch(/^media\.storages\.private: The fs storage needs "root"/);
   });
 
   it("names every package a cloud driver needs that the app lacks, with the install command", async () => {

@@ -102,6 +102,21 @@ describe("resolveConfig", () => {
       { images: { maxInputPixels: -1 } },
       'Config key "images.maxInputPixels" must be a positive whole number; found number -1.',
     ],
+    [
+      "a fractional side limit",
+      { images: { maxInputSide: 100.5 } },
+      'Config key "images.maxInputSide" must be a positive whole number; found number 100.5.',
+    ],
+    [
+      "an aspect ratio below 1",
+      { images: { maxAspectRatio: 0.5 } },
+      'Config key "images.maxAspectRatio" must be a number of at least 1; found number 0.5.',
+    ],
+    [
+      "an unknown key under images",
+      { images: { maxInputPixel: 1000 } },
+      'Unknown config key "images.maxInputPixel". Known keys: images.variants, images.maxInputPixels, images.maxInputSide, images.maxAspectRatio.',
+    ],
   ];
 
   it.each(bad)("refuses %s, naming the key, the expectation and the value", (_, input, message) => {

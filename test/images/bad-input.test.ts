@@ -48,7 +48,10 @@ describe("a 50,000 x 50,000 PNG of a few KB (decompression bomb)", () => {
     expect(error.code).toBe("E_IMAGE_TOO_LARGE");
     expect(error.status).toBe(413);
     expect(error.message).toContain("50000 x 50000 pixels");
-    expect(error.message).toContain("limit is 89.5 megapixels");
+    expect(error.message).toContain("longer than 32,768 pixels");
+    const square = await failure(transformImage(pngBomb(30_000), { fit: [300, 300] }));
+    expect(square.message).toContain("30000 x 30000 pixels (900 megapixels)");
+    expect(square.message).toContain("limit is 89.5 megapixels");
     // 7.5 GB if it were decoded; nothing close to that may be touched.
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
   });

@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from "node:zlib";
+import { crc32, createDeflate, deflateSync } from "node:zlib";
 import sharp from "sharp";
 
 /** Generated inputs: nothing binary is committed, every case is built here. */
@@ -31,11 +31,15 @@ export function halvesRaw(width: number, height: number): Buffer {
   return pixels;
 }
 
-/** A JPEG stored sideways with EXIF orientation 6 ("rotate 90 clockwise to view"). */
-export function rotatedJpeg(width: number, height: number): Promise<Buffer> {
+/**
+ * A JPEG stored `width` x `height` with an EXIF orientation: 6 ("rotate 90
+ * clockwise to view", how phones store portrait photos) and 8 show it
+ * `height` x `width`.
+ */
+export function rotatedJpeg(width: number, height: number, orientation = 6): Promise<Buffer> {
   return sharp(halvesRaw(width, height), { raw: { width, height, channels: 3 } })
     .jpeg({ quality: 95 })
-    .withMetadata({ orientation: 6 })
+    .withMetadata({ orientation })
     .toBuffer();
 }
 
@@ -114,6 +118,93 @@ export function pngBomb(side = 50_000): Buffer {
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", header),
     chunk("IDAT", rows),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** One GIF frame: where it sits on the logical screen and its size. */
+export interface GifFrameBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  /** Give the frame its own 4-colour table. */
+  localColours?: boolean;
+}
+
+/**
+ * A hand-built GIF: a `screenWidth` x `screenHeight` logical screen and the
+ * given frames, each with minimal image data, a graphic control extension
+ * and, optionally, a comment of `commentBytes` (to push frames past a reader's
+ * buffer). Frames may be larger than the screen: that is the attack.
+ */
+export function craftedGif(
+  screenWidth: number,
+  screenHeight: number,
+  frames: readonly GifFrameBox[],
+  commentBytes = 0,
+): Buffer {
+  const screen = Buffer.alloc(7);
+  screen.writeUInt16LE(screenWidth, 0);
+  screen.writeUInt16LE(screenHeight, 2);
+  screen[4] = 0x80; // global colour table of 2 entries
+  const parts = [Buffer.from("GIF89a", "latin1"), screen, Buffer.from([0, 0, 0, 255, 255, 255])];
+  // NETSCAPE2.0 loop extension, as every animated GIF carries.
+  parts.push(Buffer.from([0x21, 0xff, 11, ...Buffer.from("NETSCAPE2.0"), 3, 1, 0, 0, 0]));
+  if (commentBytes > 0) {
+    parts.push(Buffer.from([0x21, 0xfe]));
+    for (let left = commentBytes; left > 0; left -= 255) {
+      const size = Math.min(255, left);
+      parts.push(Buffer.from([size]), Buffer.alloc(size, 0x61));
+    }
+    parts.push(Buffer.from([0]));
+  }
+  for (const frame of frames) {
+    parts.push(Buffer.from([0x21, 0xf9, 4, 0, 10, 0, 0, 0])); // graphic control: 0.1 s
+    const descriptor = Buffer.alloc(10);
+    descriptor[0] = 0x2c;
+    descriptor.writeUInt16LE(frame.left, 1);
+    descriptor.writeUInt16LE(frame.top, 3);
+    descriptor.writeUInt16LE(frame.width, 5);
+    descriptor.writeUInt16LE(frame.height, 7);
+    descriptor[9] = frame.localColours ? 0x81 : 0;
+    parts.push(descriptor);
+    if (frame.localColours) parts.push(Buffer.alloc(12, 0x80));
+    // LZW minimum code size 2; one sub-block holding the clear and end codes.
+    parts.push(Buffer.from([2, 1, 0x2c, 0]));
+  }
+  parts.push(Buffer.from([0x3b]));
+  return Buffer.concat(parts);
+}
+
+/**
+ * An 8-bit greyscale PNG of `width` x `height` black pixels. Deflate packs
+ * zeros about 1000:1, so 89,000,000 x 1 is an 86 KB file: the long, thin
+ * shape that is cheap to send and dear to decode.
+ */
+export async function blackPng(width: number, height: number): Promise<Buffer> {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit, greyscale, deflate, no filter method, no interlace
+  const deflate = createDeflate({ level: 9 });
+  const compressed: Buffer[] = [];
+  deflate.on("data", (data: Buffer) => compressed.push(data));
+  const ended = new Promise((resolve, reject) => {
+    deflate.on("end", resolve);
+    deflate.on("error", reject);
+  });
+  const block = Buffer.alloc(1 << 20); // each row is a filter byte (0) and zeros
+  for (let left = (width + 1) * height; left > 0; left -= block.length) {
+    const chunkOf = block.subarray(0, Math.min(left, block.length));
+    if (!deflate.write(chunkOf)) await new Promise((resolve) => deflate.once("drain", resolve));
+  }
+  deflate.end();
+  await ended;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", Buffer.concat(compressed)),
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }

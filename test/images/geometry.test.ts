@@ -61,4 +61,17 @@ describe("intermediateSize", () => {
     const fit = planVariant(small, validateVariantSpec("v", { fit: [1920, 1080] }), 8192);
     expect(intermediateSize(small, [fit])).toEqual(small);
   });
+
+  it("never exceeds the input even when a variant enlarges a thin strip to cover a big box", () => {
+    const strip = { width: 32_768, height: 328 };
+    const cover = planVariant(
+      strip,
+      validateVariantSpec("v", { cover: [8192, 8192], enlarge: true }),
+      8192,
+    );
+    const thumb = planVariant(strip, validateVariantSpec("v", { cover: [100, 100] }), 8192);
+    // Scaled to the cover plan (x25) it would be 819,200 x 8,192 pixels.
+    expect(cover.scale).toBeGreaterThan(24);
+    expect(intermediateSize(strip, [cover, thumb])).toEqual(strip);
+  });
 });

@@ -117,6 +117,17 @@ describe("classifyDecodeError", () => {
     expect(classifyDecodeError(new Error(message), 1000)?.code).toBe(code);
   });
 
+  it("maps libheif's memory cap (a 10-bit AVIF with alpha near the pixel limit) to E_IMAGE_TOO_LARGE", () => {
+    // The message libheif gives for a 9459 x 9459 10-bit RGBA AVIF.
+    const message =
+      "source: bad seek to 3937\nheif: Memory allocation error: Security limit exceeded: Memory usage of 2148407476 bytes for image data exceeds the security limit of 2147483648 bytes of total memory usage (6.1000)\n";
+    const error = classifyDecodeError(new Error(message), 89_478_485);
+    expect(error).toMatchObject({ code: "E_IMAGE_TOO_LARGE", status: 413, rule: "decoder" });
+    expect(error?.message).toBe(
+      "The image needs more memory to decode than its decoder allows (2,048 MB). Resize it, or save it with 8 bits per channel, before uploading.",
+    );
+  });
+
   it("leaves errors that are not about the input alone", () => {
     expect(
       classifyDecodeError(new Error("Expected positive integer for width"), 1000),

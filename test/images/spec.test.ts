@@ -131,9 +131,11 @@ describe("specHash", () => {
 });
 
 describe("resolveImageLimits", () => {
-  it("defaults to Pillow's pixel threshold and an 8192 px output cap, SVG off", () => {
+  it("defaults to Pillow's pixel threshold, 32,768 px sides, 100:1, an 8192 px output cap, SVG off", () => {
     expect(resolveImageLimits()).toEqual({
       maxInputPixels: 89_478_485,
+      maxInputSide: 32_768,
+      maxAspectRatio: 100,
       maxOutputDimension: 8192,
       allowSvg: false,
     });

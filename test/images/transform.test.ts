@@ -142,4 +142,22 @@ describe("renderImages", () => {
     expect(result.placeholder).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(Buffer.from(result.placeholder!, "base64").byteLength).toBeLessThan(40);
   });
+
+  it("cuts enlarged outputs from the source pixels, not from an enlarged decode", async () => {
+    const input = await photoJpeg(300, 30);
+    const specs = {
+      big: validateVariantSpec("big", { cover: [600, 600], enlarge: true }),
+      small: validateVariantSpec("small", { cover: [20, 20] }),
+    };
+    const result = await renderImages(
+      input,
+      {
+        big: { spec: specs.big, format: "png" },
+        small: { spec: specs.small, format: "png" },
+      },
+      { placeholder: true },
+    );
+    expect([result.outputs.big.width, result.outputs.big.height]).toEqual([600, 600]);
+    expect([result.outputs.small.width, result.outputs.small.height]).toEqual([20, 20]);
+  });
 });

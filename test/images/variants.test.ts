@@ -3,8 +3,11 @@ import { describe, expect, it } from "vitest";
 import {
   defineVariants,
   deleteWithVariants,
+  isVariantOf,
   makeVariants,
+  originalOf,
   placeholderDataUrl,
+  renderVariant,
   variantName,
 } from "../../src/images/index.js";
 import { createStorage } from "../../src/storage/index.js";
@@ -78,7 +81,62 @@ describe("makeVariants", () => {
   });
 });
 
+describe("variants of variants", () => {
+  it("makeVariants refuses a variant's name and writes nothing", async () => {
+    const storage = createStorage("memory://");
+    await storage.save("a.jpg", await photoJpeg(400, 400));
+    const made = await makeVariants(storage, "a.jpg", variants, { only: ["thumb"] });
+    const before = await names(storage);
+    await expect(makeVariants(storage, made.variants.thumb.name, variants)).rejects.toMatchObject({
+      code: "E_VARIANT_OF_VARIANT",
+      status: 400,
+      original: "a.jpg",
+      message: `"${made.variants.thumb.name}" is a variant of "a.jpg", not an original: variants are only made of originals.`,
+    });
+    expect(await names(storage)).toEqual(before);
+  });
+
+  it("renderVariant (the lazy path) refuses a variant's name and writes nothing", async () => {
+    const storage = createStorage("memory://");
+    await storage.save("a.jpg", await photoJpeg(400, 400));
+    const first = await renderVariant(storage, "a.jpg", "thumb", variants);
+    const before = await names(storage);
+    await expect(renderVariant(storage, first.name, "thumb", variants)).rejects.toMatchObject({
+      code: "E_VARIANT_OF_VARIANT",
+    });
+    expect(await names(storage)).toEqual(before);
+  });
+
+  it("traces a chain left by older versions back to its original", () => {
+    const chain = "p/a.jpg.thumb-0badc0de.webp.thumb-1badc0de.webp.large-2badc0de.jpg";
+    expect(originalOf(chain)).toBe("p/a.jpg");
+    expect(originalOf("p/a.jpg")).toBe("p/a.jpg");
+    expect(isVariantOf("p/a.jpg", chain)).toBe(true);
+    expect(isVariantOf("p/a.jpg.thumb-0badc0de.webp", chain)).toBe(true);
+    expect(isVariantOf("p/a.jp", chain)).toBe(false);
+    expect(isVariantOf("p/a.jpg", "p/a.jpg")).toBe(false);
+  });
+});
+
 describe("deleteWithVariants", () => {
+  it("deletes every chain of variants of variants an older version let requests make", async () => {
+    const storage = createStorage("memory://");
+    await storage.save("a.jpg", await photoJpeg(40, 40));
+    await storage.save("a.jpg.keep", "not a variant");
+    let link = "a.jpg";
+    const chain: string[] = [];
+    for (let depth = 0; depth < 12; depth += 1) {
+      link = `${link}.thumb-${depth.toString(16).padStart(8, "0")}.webp`;
+      chain.push(link);
+      await storage.save(link, "a rendering of a rendering");
+    }
+    await storage.save("a.jpg.large-0badc0de.jpg.thumb-1badc0de.webp", "another branch");
+    const deleted = await deleteWithVariants(storage, "a.jpg");
+    expect(deleted).toHaveLength(14);
+    expect(deleted.at(-1)).toBe("a.jpg");
+    expect(await names(storage)).toEqual(["a.jpg.keep"]);
+  });
+
   it("deletes the original and its variants, stale specs included, and nothing else", async () => {
     const storage = createStorage("memory://");
     await storage.save("p/cat.jpg", await photoJpeg(400, 300));

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -279,6 +280,156 @@ export function storageConformance(
       expect(await storage.exists("broken.bin")).toBe(false);
       expect(await storage.exists("broken2.bin")).toBe(false);
       expect(await names(storage)).toEqual([]);
+    });
+
+    it("stores non-Latin and emoji names, and returns metadata as given, keys lower-case", async () => {
+      const wanted = ["отчёт.pdf", "报告.pdf", "📄 report.pdf", "docs/χ/ñ.txt"];
+      const saved = [];
+      for (const name of wanted) {
+        saved.push(
+          await storage.save(name, name, { metadata: { originalName: name, note: "ok" } }),
+        );
+      }
+      expect(saved).toEqual(["отчёт.pdf", "报告.pdf", "📄_report.pdf", "docs/χ/ñ.txt"]);
+      for (const [index, name] of saved.entries()) {
+        expect((await storage.read(name)).toString()).toBe(wanted[index]);
+        expect(storage.url(name)).toContain(encodeURIComponent(name.split("/").at(-1)!));
+      }
+      expect(await names(storage)).toEqual([...saved].sort());
+      if (capabilities.metadata) {
+        const tricky = {
+          originalName: "отчёт 报告 📄.pdf",
+          spaced: "  padded  ",
+          encodedLooking: "=?UTF-8?B?aGk=?=",
+          ascii: "plain-ascii; v=1",
+        };
+        await storage.save("meta.txt", "x", { metadata: tricky });
+        expect((await storage.stat("meta.txt"))?.metadata).toEqual({
+          originalname: tricky.originalName,
+          spaced: tricky.spaced,
+          encodedlooking: tricky.encodedLooking,
+          ascii: tricky.ascii,
+        });
+      }
+    });
+
+    it("refuses metadata some driver cannot store, and writes nothing", async () => {
+      const bad: Record<string, string>[] = [
+        { "original-name": "x" },
+        { "1st": "x" },
+        { a: "x", A: "y" },
+        { big: "é".repeat(1200) },
+        { value: 3 as unknown as string },
+      ];
+      for (const metadata of bad) {
+        await expectCode(storage.save("m.txt", "x", { metadata }), "E_INVALID_METADATA");
+      }
+      expect(await names(storage)).toEqual([]);
+    });
+
+    it("names one file by its NFC spelling, whichever spelling saves or reads it", async () => {
+      const nfd = "cafe\u0301.txt";
+      const nfc = "caf\u00e9.txt";
+      expect(await storage.save(nfd, "first")).toBe(nfc);
+      expect((await storage.read(nfd)).toString()).toBe("first");
+      const second = await storage.save(nfc, "second");
+      expect(second).not.toBe(nfc);
+      expect((await storage.read(nfc)).toString()).toBe("first");
+      expect(await names(storage)).toEqual([nfc, second].sort());
+    });
+
+    it("strips leading dots on save and refuses hidden names everywhere else", async () => {
+      expect(await storage.save(".htaccess", "x")).toBe("htaccess");
+      expect(await storage.save("dir/.stowage-0123456789abcdef.tmp", "y")).toBe(
+        "dir/stowage-0123456789abcdef.tmp",
+      );
+      for (const hidden of [
+        ".htaccess",
+        "dir/.stowage-0123456789abcdef.tmp",
+        ".stowage-claims/x",
+      ]) {
+        await expectCode(storage.read(hidden), "E_INVALID_NAME");
+        await expectCode(storage.delete(hidden), "E_INVALID_NAME");
+        expect(() => storage.url(hidden)).toThrow(
+          expect.objectContaining({ code: "E_INVALID_NAME" }),
+        );
+      }
+      expect(await storage.save("a:b.txt", "z")).toBe("ab.txt");
+      expect(await names(storage)).toEqual([
+        "ab.txt",
+        "dir/stowage-0123456789abcdef.tmp",
+        "htaccess",
+      ]);
+    });
+
+    it("answers a lone surrogate with a name error, in url() and signedUrl() too", async () => {
+      expect(() => storage.url("\ud800.txt")).toThrow(
+        expect.objectContaining({ code: "E_INVALID_NAME" }),
+      );
+      await expectCode(storage.signedUrl("\ud800.txt"), "E_INVALID_NAME");
+      await expectCode(storage.save("\ud800.txt", "x"), "E_INVALID_NAME");
+      expect(await names(storage)).toEqual([]);
+    });
+
+    it("refuses signedUrl arguments that cannot make a working link, with E_INVALID_ARGUMENT", async () => {
+      await storage.save("s.txt", "x");
+      const bad = [
+        { expiresIn: 0 },
+        { expiresIn: -1 },
+        { expiresIn: 0.2 },
+        { expiresIn: 1e15 },
+        { expiresIn: 7 * 24 * 3600 + 1 },
+        { disposition: "inline\r\nSet-Cookie: a=b" },
+        { disposition: { type: "attachment", filename: "a\r\nb.txt" } },
+        { disposition: { type: "download", filename: "a.txt" } },
+      ];
+      for (const options of bad) {
+        const error = await storage
+          .signedUrl("s.txt", options as never)
+          .catch((caught: unknown) => caught as { code?: string; status?: number });
+        expect(error, JSON.stringify(options)).toMatchObject({
+          code: "E_INVALID_ARGUMENT",
+          status: 400,
+        });
+      }
+      const link = await storage.signedUrl("s.txt", {
+        expiresIn: 7 * 24 * 3600,
+        disposition: { type: "attachment", filename: "отчёт.pdf" },
+      });
+      expect(link).toContain("s.txt");
+    });
+
+    it("settles an aborted save with E_ABORTED even when its source stalls, leaving nothing", async () => {
+      const controller = new AbortController();
+      let reads = 0;
+      // One chunk, then silence: the next read aborts the save and never gets data.
+      const stalled = new Readable({
+        read() {
+          reads++;
+          if (reads === 1) this.push(Buffer.alloc(1024, 1));
+          else queueMicrotask(() => controller.abort());
+        },
+      });
+      await expectCode(
+        storage.save("stalled.bin", stalled, { signal: controller.signal }),
+        "E_ABORTED",
+      );
+      await expectCode(
+        storage.save("before.bin", "x", { signal: AbortSignal.abort() }),
+        "E_ABORTED",
+      );
+      expect(await storage.exists("stalled.bin")).toBe(false);
+      expect(await names(storage)).toEqual([]);
+    });
+
+    it("leaves no listener on a signal shared by many saves", async () => {
+      const shared = new AbortController().signal;
+      await storage.save("one.txt", "1", { signal: shared });
+      await storage.save("two.txt", Readable.from([Buffer.from("2")]), { signal: shared });
+      await expect(
+        storage.save("three.bin", failingStream(64 * 1024), { signal: shared }),
+      ).rejects.toThrow(/went away/);
+      expect(getEventListeners(shared, "abort")).toHaveLength(0);
     });
 
     it("builds public and signed URLs that name the file", async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -82,13 +82,110 @@ describe("fs storage on disk", () => {
     await expect(storage.read("link.txt")).rejects.toMatchObject({ code: "E_NOT_FOUND" });
   });
 
+  describe("with a symlinked folder inside the root", () => {
+    let outside: string;
+    beforeEach(async () => {
+      outside = path.join(parent, "outside");
+      await mkdir(outside);
+      await writeFile(path.join(outside, "victim.txt"), "outside bytes");
+      await storage.save("real/inner.txt", "inner");
+      await symlink(outside, path.join(root, "out"));
+      await symlink(path.join(root, "real"), path.join(root, "alias"));
+    });
+
+    const outsideFiles = async () => (await readdir(outside)).sort();
+
+    it("saves nothing through it, with or without overwrite, and says why", async () => {
+      for (const name of ["out/new.txt", "out/victim.txt", "alias/new.txt", "out/deep/x.txt"]) {
+        for (const overwrite of [false, true]) {
+          const error = await storage.save(name, "attack", { overwrite }).catch((e: unknown) => e);
+          expect(error, name).toMatchObject({ code: "E_FOLDER_CONFLICT", status: 409 });
+        }
+      }
+      expect(await outsideFiles()).toEqual(["victim.txt"]);
+      expect(await readFile(path.join(outside, "victim.txt"), "utf8")).toBe("outside bytes");
+      expect(await readdir(path.join(root, "real"))).toEqual(["inner.txt"]);
+    });
+
+    it("deletes nothing through it", async () => {
+      await storage.delete("out/victim.txt");
+      await storage.delete("alias/inner.txt");
+      expect(await outsideFiles()).toEqual(["victim.txt"]);
+      expect(await storage.exists("real/inner.txt")).toBe(true);
+    });
+
+    it("reads and lists nothing through it, even when it points inside the root", async () => {
+      expect(await storage.exists("out/victim.txt")).toBe(false);
+      expect(await storage.exists("alias/inner.txt")).toBe(false);
+      await expect(storage.read("alias/inner.txt")).rejects.toMatchObject({ code: "E_NOT_FOUND" });
+      const listed = async (prefix?: string) => {
+        const out = [];
+        for await (const entry of storage.list(prefix)) out.push(entry.name);
+        return out;
+      };
+      expect(await listed()).toEqual(["real/inner.txt"]);
+      expect(await listed("out/")).toEqual([]);
+      expect(await listed("alias/")).toEqual([]);
+    });
+
+    it("replaces a symlinked file on overwrite without writing through it", async () => {
+      await symlink(path.join(outside, "victim.txt"), path.join(root, "link.txt"));
+      await storage.save("link.txt", "mine", { overwrite: true });
+      expect(await readFile(path.join(outside, "victim.txt"), "utf8")).toBe("outside bytes");
+      expect((await storage.read("link.txt")).toString()).toBe("mine");
+    });
+  });
+
+  it("refuses a name under an existing file with E_FOLDER_CONFLICT, leaving no temp file", async () => {
+    await storage.save("a.txt", "file");
+    for (const overwrite of [false, true]) {
+      await expect(storage.save("a.txt/b", "x", { overwrite })).rejects.toMatchObject({
+        code: "E_FOLDER_CONFLICT",
+        status: 409,
+        message: expect.stringContaining('"a.txt" would have to be a folder'),
+      });
+    }
+    await storage.save("d/x.txt", "x");
+    await expect(storage.save("d", "x", { overwrite: true })).rejects.toMatchObject({
+      code: "E_FOLDER_CONFLICT",
+    });
+    expect(await storage.save("d", "x")).toMatch(/^d_[A-Za-z0-9]{7}$/);
+    expect((await allFiles(root)).filter((file) => file.includes(".stowage-"))).toEqual([]);
+  });
+
+  it("stores a non-Latin name over 255 bytes shortened to fit the disk, not as E_STORAGE", async () => {
+    const name = await storage.save(`${"отчёт".repeat(40)}.pdf`, "x");
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    expect(name).toMatch(/^(отчёт)+[^_]*_[A-Za-z0-9]{7}\.pdf$/);
+    expect((await storage.read(name)).toString()).toBe("x");
+    await expect(storage.read(`${"ж".repeat(200)}.txt`)).rejects.toMatchObject({
+      code: "E_INVALID_NAME",
+    });
+    await expect(
+      storage.save(`${"ж".repeat(200)}.txt`, "x", { overwrite: true }),
+    ).rejects.toMatchObject({ code: "E_INVALID_NAME", status: 400 });
+  });
+
+  it("hides dotfiles placed in the root by hand", async () => {
+    await storage.save("seen.txt", "x");
+    await writeFile(path.join(root, ".DS_Store"), "x");
+    await mkdir(path.join(root, ".git"));
+    await writeFile(path.join(root, ".git", "config"), "x");
+    const listed = [];
+    for await (const entry of storage.list()) listed.push(entry.name);
+    expect(listed).toEqual(["seen.txt"]);
+  });
+
   it("builds HMAC-signed URLs under its base URL and refuses to sign without a secret", async () => {
     const signed = await storage.signedUrl("a.txt", { expiresIn: 60, disposition: "attachment" });
     expect(signed).toMatch(
       /^\/media\/a\.txt\?expires=\d+&disposition=attachment&signature=[\w-]+$/,
     );
     const unsigned = createStorage({ driver: "fs", root });
-    await expect(unsigned.signedUrl("a.txt")).rejects.toMatchObject({ code: "E_CONFIG" });
+    await expect(unsigned.signedUrl("a.txt")).rejects.toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringContaining("createStorage(spec, { secret })"),
+    });
   });
 
   it("resolves file:// URLs, absolute and relative to baseDir", async () => {

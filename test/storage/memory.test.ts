@@ -1,5 +1,6 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createStorage } from "../../src/storage/index.js";
+import { createStorage, memoryDriver } from "../../src/storage/index.js";
 import { storageConformance } from "./conformance.js";
 
 storageConformance(
@@ -25,6 +26,21 @@ describe("memory storage", () => {
     expect(read.toString()).toBe("abc");
     read.write("zzz");
     expect((await storage.read("a.txt")).toString()).toBe("abc");
+  });
+
+  it("settles a driver save when aborted, even if the source stalls", async () => {
+    const controller = new AbortController();
+    const stalled = new Readable({
+      read() {
+        // Never pushes: the source is stuck; the abort must still end the save.
+        queueMicrotask(() => controller.abort());
+      },
+    });
+    const driver = memoryDriver();
+    await expect(driver.put("a.bin", stalled, { signal: controller.signal })).rejects.toMatchObject(
+      { name: "AbortError" },
+    );
+    expect(await driver.head("a.bin")).toBeNull();
   });
 
   it("uses the baseUrl given in the URL", () => {

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { Readable } from "node:stream";
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createStorage } from "../../src/storage/index.js";
 import { storageConformance } from "./conformance.js";
@@ -7,8 +14,9 @@ import { type Service, s3rverClient, startS3rver } from "./services/start.js";
 
 /*
  * s3rver gaps, stated here and in the README: it checks no signatures (only
- * expiry and key id) and has no conditional put, so the concurrent-save
- * test is skipped for s3 here; both are proven on Azurite (azure.test.ts).
+ * expiry and key id; signed-URL rejection is proven on Azurite) and ignores
+ * If-None-Match, which is why the suite runs it with the default options:
+ * the driver must find that out and still never overwrite.
  */
 const BUCKET = "stowage-test";
 let s3rver: Service;
@@ -36,6 +44,7 @@ storageConformance(
     const location = `t-${randomUUID()}`;
     // pageSize 2 makes every list test walk several ListObjectsV2 pages. s3rver keeps each
     // key as one file name, so keys must stay under the disk's 255 bytes (S3 allows 1024).
+    // Otherwise the defaults: s3rver ignores If-None-Match, and saves must still never overwrite.
     const storage = createStorage({
       driver: "s3",
       bucket: BUCKET,
@@ -43,17 +52,15 @@ storageConformance(
       client,
       pageSize: 2,
       maxLength: 200,
-      // s3rver ignores If-None-Match; without this the driver would trust it and overwrite.
-      conditionalPut: false,
     });
     return { storage, cleanup: () => clearPrefix(location) };
   },
-  { exclusiveCreate: false, metadata: true },
+  { exclusiveCreate: true, metadata: true },
 );
 
 describe("s3 storage", () => {
   it("builds its client from an s3:// URL with endpoint and path style", async () => {
-    const url = `s3://${BUCKET}/from-url?region=us-east-1&endpoint=${encodeURIComponent(s3rver.endpoint)}&forcePathStyle=true&accessKeyId=S3RVER&secretAccessKey=S3RVER&conditionalPut=false`;
+    const url = `s3://${BUCKET}/from-url?region=us-east-1&endpoint=${encodeURIComponent(s3rver.endpoint)}&forcePathStyle=true&accessKeyId=S3RVER&secretAccessKey=S3RVER`;
     const storage = createStorage(url);
     const name = await storage.save("a.txt", "via url", { cacheControl: "public, max-age=60" });
     expect((await storage.read(name)).toString()).toBe("via url");
@@ -70,7 +77,6 @@ describe("s3 storage", () => {
       bucket: BUCKET,
       location: "big",
       client,
-      conditionalPut: false,
     });
     const part = Buffer.alloc(1024 * 1024, 7);
     const body = (async function* () {
@@ -81,8 +87,14 @@ describe("s3 storage", () => {
     await clearPrefix("big");
   });
 
-  it("saves bytes with one PutObject asking If-None-Match and reads them with one GetObject", async () => {
-    const storage = createStorage({ driver: "s3", bucket: BUCKET, location: "one", client });
+  it("trusts the store when told to: bytes go up as one PutObject asking If-None-Match", async () => {
+    const storage = createStorage({
+      driver: "s3",
+      bucket: BUCKET,
+      location: "one",
+      client,
+      conditionalPut: true,
+    });
     const send = vi.spyOn(client, "send");
     try {
       const name = await storage.save("a.bin", new Uint8Array([1, 2, 3]), {
@@ -103,30 +115,143 @@ describe("s3 storage", () => {
     }
   });
 
-  it("looks before it leaps, then writes bytes once, when the server does not enforce If-None-Match", async () => {
+  it("asks the store once whether it honours If-None-Match, then takes a claim per save where it does not", async () => {
+    const storage = createStorage({ driver: "s3", bucket: BUCKET, location: "probe", client });
+    const send = vi.spyOn(client, "send");
+    const sentNames = () => send.mock.calls.map(([command]) => command.constructor.name);
+    try {
+      expect(await storage.save("a.txt", "first")).toBe("a.txt");
+      // s3rver replaced the probe object instead of refusing: not trusted.
+      expect(sentNames()).toEqual([
+        "PutObjectCommand",
+        "PutObjectCommand",
+        "DeleteObjectCommand",
+        "PutObjectCommand",
+        "ListObjectsV2Command",
+        "HeadObjectCommand",
+        "PutObjectCommand",
+        "DeleteObjectCommand",
+      ]);
+      send.mockClear();
+      const second = await storage.save("a.txt", "second");
+      expect(second).toMatch(/^a_[A-Za-z0-9]{7}\.txt$/);
+      // No second probe; the taken name is seen under the claim, and the next name is free.
+      expect(sentNames()).toEqual([
+        "PutObjectCommand",
+        "ListObjectsV2Command",
+        "HeadObjectCommand",
+        "DeleteObjectCommand",
+        "PutObjectCommand",
+        "ListObjectsV2Command",
+        "HeadObjectCommand",
+        "PutObjectCommand",
+        "DeleteObjectCommand",
+      ]);
+      expect((await storage.read("a.txt")).toString()).toBe("first");
+      expect((await storage.read(second)).toString()).toBe("second");
+      // Probe objects and claims are gone, and hidden from list() in any case.
+      const keys = await client.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "probe/" }),
+      );
+      expect((keys.Contents ?? []).map((item) => item.Key).sort()).toEqual(
+        ["probe/a.txt", `probe/${second}`].sort(),
+      );
+    } finally {
+      send.mockRestore();
+      await clearPrefix("probe");
+    }
+  });
+
+  it("trusts a store that refuses the probe's second create, and then sends one PutObject per save", async () => {
+    // s3rver with a front that refuses a conditional write on an existing key, as AWS S3 does.
+    const honouring = Object.create(client) as S3Client;
+    honouring.send = (async (command: { input: Record<string, unknown> }, options?: unknown) => {
+      const { IfNoneMatch, Key } = command.input;
+      if (IfNoneMatch === "*") {
+        const head = await client
+          .send(new HeadObjectCommand({ Bucket: BUCKET, Key: Key as string }))
+          .catch(() => null);
+        if (head) {
+          throw Object.assign(
+            new Error("At least one of the pre-conditions you specified did not hold"),
+            {
+              name: "PreconditionFailed",
+              $metadata: { httpStatusCode: 412 },
+            },
+          );
+        }
+      }
+      return client.send(command as never, options as never);
+    }) as S3Client["send"];
     const storage = createStorage({
       driver: "s3",
       bucket: BUCKET,
-      location: "look",
-      client,
-      conditionalPut: false,
+      location: "trust",
+      client: honouring,
     });
-    await storage.save("a.txt", "first");
     const send = vi.spyOn(client, "send");
     try {
+      expect(await storage.save("a.txt", "first")).toBe("a.txt");
+      send.mockClear();
       const second = await storage.save("a.txt", "second");
       expect(second).toMatch(/^a_[A-Za-z0-9]{7}\.txt$/);
-      const sent = send.mock.calls.map(([command]) => command);
-      expect(sent.map((command) => command.constructor.name)).toEqual([
-        "HeadObjectCommand",
-        "HeadObjectCommand",
-        "PutObjectCommand",
-      ]);
-      expect(sent[2].input).toMatchObject({ IfNoneMatch: undefined });
+      const puts = send.mock.calls.filter(
+        ([command]) => command.constructor.name === "PutObjectCommand",
+      );
+      expect(
+        puts.map(([command]) => (command.input as { IfNoneMatch?: string }).IfNoneMatch),
+      ).toEqual(["*"]);
+      expect(send.mock.calls.map(([command]) => command.constructor.name)).not.toContain(
+        "ListObjectsV2Command",
+      );
       expect((await storage.read("a.txt")).toString()).toBe("first");
     } finally {
       send.mockRestore();
-      await clearPrefix("look");
+      await clearPrefix("trust");
+    }
+  });
+
+  it("sends a save whose name another save has claimed to another name, before reading its stream", async () => {
+    const storage = createStorage({ driver: "s3", bucket: BUCKET, location: "claimed", client });
+    try {
+      // A claim another process holds (or left behind when it crashed).
+      await client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: "claimed/.stowage-claims/a.txt/0123456789abcdef",
+          Body: "",
+        }),
+      );
+      const name = await storage.save("a.txt", Readable.from([Buffer.from("streamed")]));
+      expect(name).toMatch(/^a_[A-Za-z0-9]{7}\.txt$/);
+      expect((await storage.read(name)).toString()).toBe("streamed");
+      expect(await storage.exists("a.txt")).toBe(false);
+      const listed = [];
+      for await (const entry of storage.list()) listed.push(entry.name);
+      expect(listed).toEqual([name]);
+    } finally {
+      await clearPrefix("claimed");
+    }
+  });
+
+  it("never overwrites on copy either, with the default options", async () => {
+    const storage = createStorage({ driver: "s3", bucket: BUCKET, location: "copy", client });
+    try {
+      await storage.save("src.txt", "source");
+      await storage.save("other.txt", "other");
+      // Both copies find "dst.txt" free; at most one of them may take it.
+      const copies = await Promise.all([
+        storage.copy("src.txt", "dst.txt"),
+        storage.copy("other.txt", "dst.txt"),
+      ]);
+      expect(new Set(copies).size).toBe(2);
+      expect(copies.every((name) => /^dst(_[A-Za-z0-9]{7})?\.txt$/.test(name))).toBe(true);
+      const contents = await Promise.all(
+        copies.map(async (name) => (await storage.read(name)).toString()),
+      );
+      expect(contents).toEqual(["source", "other"]);
+    } finally {
+      await clearPrefix("copy");
     }
   });
 

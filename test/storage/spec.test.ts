@@ -22,6 +22,7 @@ describe("parseStorageUrl", () => {
       { driver: "azure", container: "media", location: "up", connectionString: "A=b;C=d" },
     ],
     ["gs://bucket", { driver: "gcs", bucket: "bucket" }],
+    ["memory://?public=true&maxLength=100", { driver: "memory", public: true, maxLength: 100 }],
     [
       "file:///srv/m?fileMode=0o640&dirMode=750",
       { driver: "fs", root: "/srv/m", fileMode: 0o640, dirMode: 750 },
@@ -35,8 +36,21 @@ describe("parseStorageUrl", () => {
     ["ftp://x", /unknown scheme/],
     ["not a url", /not a storage URL/],
     ["s3:///nobucket", /names no bucket/],
-    ["s3://b?forcePathStyle=yes", /use true or false/],
-    ["file:///x?fileMode=abc", /must be a number/],
+    ["s3://b?forcePathStyle=yes", /"forcePathStyle" must be true or false; found "yes"/],
+    ["file:///x?fileMode=abc", /"fileMode" must be a file mode/],
+    ["s3://media?endpint=http://127.0.0.1:9", /no parameter "endpint"\. Did you mean "endpoint"\?/],
+    [
+      "s3://media?forcepathstyle=true",
+      /no parameter "forcepathstyle"\. Did you mean "forcePathStyle"\?/,
+    ],
+    ["s3://media?bucket=other", /"bucket" comes from the URL itself/],
+    ["s3://media?region=a&region=b", /gives "region" twice/],
+    ["s3://media?partSize=1024", /"partSize" must be a whole number of bytes >= 5242880/],
+    ["s3://media?conditionalPut=maybe", /"conditionalPut" must be one of "auto", true, false/],
+    ["s3://media?client=x", /"client" cannot be given in a URL/],
+    ["memory://?baseUrl=media", /"baseUrl" must be a URL prefix ending in "\/"/],
+    ["azure://c?accountKey=", /found another value/],
+    ["gs://b?keyfilename=x", /Did you mean "keyFilename"/],
   ];
   it.each(bad)("refuses %s with E_CONFIG", (url, message) => {
     expect(() => parseStorageUrl(url)).toThrow(

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { imageFile } from "../../src/testing/factories.js";
 import { MultipartBuilder } from "../../src/testing/multipart.js";
 import { KB } from "../../src/uploads/format.js";
-import { bufferReader, readImageSize } from "../../src/uploads/image-size.js";
 import { parseUpload } from "../../src/uploads/parse.js";
 import { detectContentType, typeAgreesWithExtension } from "../../src/uploads/sniff.js";
 import {
@@ -12,6 +11,7 @@ import {
   minSize,
   realType,
 } from "../../src/uploads/validators.js";
+import { blackPng, craftedGif, rotatedJpeg } from "../images/fixtures.js";
 import { makeTmpDir, parseError, streamOf } from "./helpers.js";
 
 let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
@@ -59,37 +59,6 @@ describe("type detection", () => {
     ["application/zip", "docx", true],
   ])("%s under .%s agrees: %s", (detected, ext, agrees) => {
     expect(typeAgreesWithExtension(detected, ext)).toBe(agrees);
-  });
-});
-
-describe("image headers", () => {
-  test.each([
-    ["png", 640, 480],
-    ["jpeg", 33, 17],
-    ["gif", 5, 300],
-    ["webp", 1023, 2],
-    ["avif", 128, 96],
-  ] as const)("reads %s dimensions without decoding", async (format, width, height) => {
-    const part = await imageFile({ format, width, height });
-    const size = await readImageSize(bufferReader(part.content as Buffer));
-    expect(size).toEqual({ format, width, height });
-  });
-
-  test("reads a huge declared size from a PNG header (a pixel bomb is caught before decoding)", async () => {
-    const bomb = Buffer.from(PNG_1x1);
-    bomb.writeUInt32BE(100_000, 16);
-    bomb.writeUInt32BE(100_000, 20);
-    expect(await readImageSize(bufferReader(bomb))).toMatchObject({
-      width: 100_000,
-      height: 100_000,
-    });
-  });
-
-  test("returns undefined for truncated or unknown data", async () => {
-    expect(await readImageSize(bufferReader(Buffer.from([0xff, 0xd8, 0xff])))).toBeUndefined();
-    expect(
-      await readImageSize(bufferReader(Buffer.from("hello world, not an image"))),
-    ).toBeUndefined();
   });
 });
 
@@ -205,5 +174,98 @@ describe("validators on a parse", () => {
       height: 300,
     });
     await ok.cleanup();
+  });
+});
+
+describe("imageDimensions reads what the image renderer reads", () => {
+  const options = (validators: ReturnType<typeof imageDimensions>[], memoryThreshold = 10) => ({
+    tmpDir: tmp.dir,
+    memoryThreshold,
+    validators: { photo: validators },
+  });
+  const form = (filename: string, content: Buffer, type: string) =>
+    new MultipartBuilder().file("photo", filename, content, type).build();
+
+  test.each([6, 8])(
+    "sees a phone photo stored 400x100 with EXIF orientation %i as the 100x400 it is",
+    async (orientation) => {
+      const built = form("portrait.jpg", await rotatedJpeg(400, 100, orientation), "image/jpeg");
+      const error = await parseError(
+        built.headers,
+        built.body,
+        options([imageDimensions({ maxHeight: 399 })]),
+      );
+      expect((error as unknown as { errors: Record<string, string[]> }).errors.photo).toEqual([
+        "Image height must be at most 399 px. Your image is 100×400.",
+      ]);
+      expect(await tmp.files()).toEqual([]);
+      const ok = await parseUpload(
+        { headers: built.headers, body: streamOf(built.body) },
+        options([imageDimensions({ maxWidth: 100, minHeight: 400 })]),
+      );
+      expect(await ok.file("photo")!.imageSize()).toEqual({
+        format: "jpeg",
+        width: 100,
+        height: 400,
+      });
+      await ok.cleanup();
+    },
+  );
+
+  test("counts a GIF's 60000x60000 frame, not its 10x10 screen, against maxPixels", async () => {
+    const gif = craftedGif(10, 10, [
+      { left: 0, top: 0, width: 10, height: 10 },
+      { left: 0, top: 0, width: 60_000, height: 60_000 },
+    ]);
+    for (const threshold of [10, 1024 * 1024]) {
+      const built = form("tiny.gif", gif, "image/gif");
+      const error = await parseError(
+        built.headers,
+        built.body,
+        options([imageDimensions({ maxPixels: 16e6 })], threshold),
+      );
+      expect(error).toMatchObject({ code: "E_VALIDATION", rule: "imageDimensions" });
+      expect(error.message).toContain(
+        "Image must have at most 16,000,000 pixels. Your image is 60000×60000 (3,600,000,000).",
+      );
+      expect(await tmp.files()).toEqual([]);
+    }
+  });
+
+  test("refuses what makeVariants would refuse (an 86 KB PNG of 89,000,000 x 1) before it is stored", async () => {
+    const built = form("line.png", await blackPng(89_000_000, 1), "image/png");
+    const error = await parseError(built.headers, built.body, options([imageDimensions()]));
+    expect((error as unknown as { errors: Record<string, string[]> }).errors.photo).toEqual([
+      "The image is 89000000 x 1 pixels; neither side may be longer than 32,768 pixels. Resize it before uploading.",
+    ]);
+    expect(await tmp.files()).toEqual([]);
+  });
+
+  test("applies the image limits it is given", async () => {
+    const built = (await imageFile({ format: "png", width: 1200, height: 100 })).content as Buffer;
+    const body = form("wide.png", built, "image/png");
+    const error = await parseError(
+      body.headers,
+      body.body,
+      options([imageDimensions({ limits: { maxAspectRatio: 10 } })]),
+    );
+    expect(error.message).toContain("a shape of 12:1; the limit is 10:1");
+    const ok = await parseUpload(
+      { headers: body.headers, body: streamOf(body.body) },
+      options([imageDimensions({ limits: { maxAspectRatio: 12 } })]),
+    );
+    expect(await ok.file("photo")!.imageSize()).toMatchObject({ width: 1200, height: 100 });
+    await ok.cleanup();
+  });
+
+  test("says a file that is not an image has no size to read", async () => {
+    const built = form("notes.png", Buffer.from("plain text, not pixels"), "image/png");
+    const error = await parseError(built.headers, built.body, {
+      ...options([imageDimensions()]),
+      verifyType: false,
+    });
+    expect((error as unknown as { errors: Record<string, string[]> }).errors.photo).toEqual([
+      "The file is not an image whose size can be read (JPEG, PNG, WebP, AVIF, HEIC, GIF, TIFF).",
+    ]);
   });
 });

@@ -2,13 +2,7 @@ import type { ConfigProblem, ResolvedConfig, StorageSpecInput } from "../../conf
 import { StowageError } from "../../errors.js";
 import { createStorage, createStoragesFromConfig, namedMediaUrl } from "../../storage/create.js";
 import { missingDriverPackages } from "../../storage/packages.js";
-import { type StorageSpec, toSpec } from "../../storage/spec.js";
-
-/**
- * Drivers whose signed URLs are an HMAC made with the config's `secret`.
- * The cloud drivers sign with their own credentials (presigned S3, SAS, V4).
- */
-const SIGNS_WITH_SECRET = new Set(["fs", "memory"]);
+import { parseStorageUrl, SECRET_SIGNING_DRIVERS, type StorageSpec } from "../../storage/spec.js";
 
 interface ConfiguredStorage {
   key: string;
@@ -64,7 +58,8 @@ function checkStorage(
 ): void {
   let spec: StorageSpec;
   try {
-    spec = toSpec(entry.spec as string | StorageSpec, config.baseDir);
+    spec =
+      typeof entry.spec === "string" ? parseStorageUrl(entry.spec, config.baseDir) : entry.spec;
     createStorage(spec, { baseDir: config.baseDir, secret: config.secret, baseUrl: entry.baseUrl });
   } catch (error) {
     problems.push(problemFrom(entry.key, error));
@@ -79,7 +74,7 @@ function checkStorage(
     });
   }
   const signed = entry.signed && spec.public !== true;
-  if (signed && SIGNS_WITH_SECRET.has(spec.driver) && !config.secret) {
+  if (signed && SECRET_SIGNING_DRIVERS.has(spec.driver) && !config.secret) {
     problems.push({
       level: "error",
       key: "secret",

@@ -101,7 +101,7 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
     if (mount.signed) {
       try {
         // Checked before the storage is asked, so a bad link learns nothing about what exists.
-        disposition = verifyQuery(options.secret!, name, query, now()).disposition;
+        disposition = verifyQuery(options.secret!, mount.prefix, name, query, now()).disposition;
       } catch (error) {
         if (error instanceof StowageError && error.status === 403)
           return plain(403, `${error.message}\n`);

@@ -1,10 +1,24 @@
 import { Readable } from "node:stream";
 import type * as Azure from "@azure/storage-blob";
-import { ConfigError, importOptional } from "../../errors.js";
+import { ConfigError } from "../../errors.js";
 import { presignAzurePut } from "../direct/azure.js";
-import { bodyStream, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import { bodyStream, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
+import { decodeMetadata, encodeMetadata } from "../metadata.js";
+import { loadDriverPackage } from "../packages.js";
+import type { Schema } from "../schema.js";
+import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+
+/**
+ * The part of a `ContainerClient` (Azure Blob SDK) the driver uses,
+ * declared here so Stowage's types never import the SDK.
+ */
+export interface AzureContainerClientLike {
+  readonly url: string;
+  getBlockBlobClient(blobName: string): unknown;
+  listBlobsFlat(options?: unknown): unknown;
+}
 
 export interface AzureOptions {
   container: string;
@@ -25,13 +39,36 @@ export interface AzureOptions {
   maxConcurrency?: number;
   /** Blobs asked for per list page. @default 1000 */
   pageSize?: number;
-  /** A ready container client (tests, managed identity). */
-  client?: Azure.ContainerClient;
+  /** A ready `ContainerClient` (tests, managed identity). */
+  client?: AzureContainerClientLike;
 }
+
+export const azureSchema: Schema<AzureOptions> = {
+  container: { type: "string", required: true, expected: "a container name" },
+  location: { type: "string", allowEmpty: true },
+  connectionString: { type: "string", secret: true },
+  account: { type: "string" },
+  accountKey: { type: "string", secret: true },
+  customDomain: { type: "string" },
+  cacheControl: { type: "string" },
+  blockSize: {
+    type: "integer",
+    min: 1024,
+    max: 4000 * 1024 * 1024,
+    expected: "a whole number of bytes from 1024 to 4000 MiB",
+  },
+  maxConcurrency: { type: "integer", min: 1, max: 64 },
+  pageSize: { type: "integer", min: 1, max: 5000 },
+  client: {
+    type: "object",
+    check: (value) => typeof (value as AzureContainerClientLike).getBlockBlobClient === "function",
+    expected: "a ContainerClient of the Azure Blob SDK",
+  },
+};
 
 type AzureModule = typeof Azure;
 
-/** Azure Blob Storage through `@azure/storage-blob` (loaded on first use); SAS for signed URLs. */
+/** Azure Blob Storage through its SDK (loaded on first use); SAS for signed URLs. */
 export function azureDriver(options: AzureOptions): StorageDriver {
   const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
   const toKey = (name: string) => (location ? `${location}/${name}` : name);
@@ -41,8 +78,8 @@ export function azureDriver(options: AzureOptions): StorageDriver {
 
   const load = () => {
     loaded ??= (async () => {
-      const sdk = await importOptional<AzureModule>("@azure/storage-blob", "The azure storage");
-      if (options.client) return { sdk, container: options.client };
+      const sdk = await loadDriverPackage<AzureModule>("azure", "@azure/storage-blob");
+      if (options.client) return { sdk, container: options.client as Azure.ContainerClient };
       const connectionString =
         options.connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING;
       let service: Azure.BlobServiceClient;
@@ -77,7 +114,6 @@ export function azureDriver(options: AzureOptions): StorageDriver {
 
   return {
     kind: "azure",
-    conditionalPut: true,
     acceptsBytes: true,
 
     async put(name, body, writeOptions) {
@@ -88,7 +124,7 @@ export function azureDriver(options: AzureOptions): StorageDriver {
           blobCacheControl: writeOptions.cacheControl ?? options.cacheControl,
           blobContentDisposition: writeOptions.contentDisposition,
         },
-        metadata: writeOptions.metadata,
+        metadata: encodeMetadata(writeOptions.metadata),
         conditions: writeOptions.ifNoneMatch ? { ifNoneMatch: "*" } : undefined,
         abortSignal: writeOptions.signal,
       };
@@ -134,7 +170,7 @@ export function azureDriver(options: AzureOptions): StorageDriver {
           lastModified: props.lastModified ?? new Date(0),
           contentType: props.contentType,
           etag: props.etag,
-          metadata: props.metadata,
+          metadata: decodeMetadata(props.metadata),
         };
       } catch (error) {
         if (status(error) === 404) return null;

@@ -4,9 +4,13 @@ import * as fsp from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { type DriverBody, isLocalFile } from "../driver.js";
+import { FolderConflictError } from "../errors.js";
 
-/** Temp files sit beside their target so the final rename/link never crosses a filesystem. */
-export const TEMP_PATTERN = /^\.stowage-[0-9a-f]{16}\.tmp$/;
+/**
+ * Temp files sit beside their target so the final rename/link never crosses
+ * a filesystem. Their names start with `.`, which no stored name does.
+ */
+const TEMP_PREFIX = ".stowage-";
 /** Folders remembered as existing; past this the memory is dropped and rebuilt. */
 const MAX_KNOWN_DIRS = 10_000;
 
@@ -14,29 +18,68 @@ export interface TempWriter {
   /**
    * Writes `body` to a fresh temp file in `dir` (made when missing) with the
    * configured mode and returns its path. On failure nothing is left behind.
+   * `name` is the key being saved, for error messages.
    */
-  writeTemp(dir: string, body: DriverBody, signal?: AbortSignal): Promise<string>;
-  /** Makes `dir` (and its parents) unless it is known to exist; `fresh` forgets it first. */
-  ensureDir(dir: string, fresh?: boolean): Promise<void>;
+  writeTemp(dir: string, body: DriverBody, name: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * Makes `dir` (and its parents below the root) unless it is known to
+   * exist; `fresh` forgets it first. Every part must be a real folder: a
+   * file or a symlink in the way is a `FolderConflictError` for `name`.
+   */
+  ensureDir(dir: string, name: string, fresh?: boolean): Promise<void>;
 }
 
 /**
- * The write half of the fs driver. Folders it made are remembered, so a save
- * into a known folder costs no mkdir; the umask is learned from the first file
- * (a later `process.umask()` change is not seen), so chmod runs only when it
- * narrows the configured mode.
+ * The write half of the fs driver. Folders it made or checked are
+ * remembered, so a save into a known folder costs no syscall; the umask is
+ * learned from the first file (a later `process.umask()` change is not
+ * seen), so chmod runs only when it narrows the configured mode.
  */
-export function tempWriter(fileMode: number, dirMode: number): TempWriter {
+export function tempWriter(root: string, fileMode: number, dirMode: number): TempWriter {
   const knownDirs = new Set<string>();
   /** Whether the umask takes bits away from `fileMode`; unknown until the first file. */
   let umaskNarrows: boolean | undefined;
 
-  const ensureDir = async (dir: string, fresh = false) => {
-    if (fresh) knownDirs.delete(dir);
-    if (knownDirs.has(dir)) return;
-    await fsp.mkdir(dir, { recursive: true, mode: dirMode });
+  const remember = (dir: string) => {
     if (knownDirs.size >= MAX_KNOWN_DIRS) knownDirs.clear();
     knownDirs.add(dir);
+  };
+
+  // One part at a time, never `mkdir -p`: that would follow a symlinked folder out of the root.
+  const ensureDir = async (dir: string, name: string, fresh = false) => {
+    if (fresh) {
+      // Removed behind our back: its parents may be gone too.
+      for (let at = dir; at.startsWith(root); at = path.dirname(at)) {
+        knownDirs.delete(at);
+        if (at === root) break;
+      }
+    }
+    if (knownDirs.has(dir)) return;
+    if (!knownDirs.has(root)) {
+      // The root itself is configured and may be (or sit under) a symlink.
+      await fsp.mkdir(root, { recursive: true, mode: dirMode });
+      remember(root);
+    }
+    let current = root;
+    for (const part of path.relative(root, dir).split(path.sep).filter(Boolean)) {
+      current = path.join(current, part);
+      if (knownDirs.has(current)) continue;
+      try {
+        await fsp.mkdir(current, { mode: dirMode });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const info = await fsp.lstat(current);
+        if (!info.isDirectory()) {
+          const folder = path.relative(root, current).split(path.sep).join("/");
+          throw new FolderConflictError(
+            name,
+            `${JSON.stringify(folder)} would have to be a folder, but a file or symlink has that name`,
+            { cause: error },
+          );
+        }
+      }
+      remember(current);
+    }
   };
 
   const writeOnce = async (temp: string, body: DriverBody, signal?: AbortSignal) => {
@@ -58,9 +101,9 @@ export function tempWriter(fileMode: number, dirMode: number): TempWriter {
 
   return {
     ensureDir,
-    async writeTemp(dir, body, signal) {
-      await ensureDir(dir);
-      const temp = path.join(dir, `.stowage-${randomBytes(8).toString("hex")}.tmp`);
+    async writeTemp(dir, body, name, signal) {
+      await ensureDir(dir, name);
+      const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString("hex")}.tmp`);
       try {
         try {
           await writeOnce(temp, body, signal);
@@ -69,8 +112,7 @@ export function tempWriter(fileMode: number, dirMode: number): TempWriter {
           // Only bytes and files can be written again; a stream is already spent.
           const again = Buffer.isBuffer(body) || isLocalFile(body);
           if (!isMissing(error) || !knownDirs.has(dir) || !again) throw error;
-          knownDirs.delete(dir);
-          await ensureDir(dir);
+          await ensureDir(dir, name, true);
           await writeOnce(temp, body, signal);
         }
         return temp;

@@ -2,18 +2,13 @@ import { createReadStream } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
 import { lookup } from "mrmime";
-import { ConfigError, PathTraversalError } from "../../errors.js";
-import {
-  type DriverBody,
-  dispositionHeader,
-  encodeName,
-  isLocalFile,
-  type StorageDriver,
-} from "../driver.js";
-import { NameTakenError } from "../errors.js";
-import { signQuery } from "../signing.js";
+import { PathTraversalError } from "../../errors.js";
+import { type DriverBody, encodeName, isLocalFile, type StorageDriver } from "../driver.js";
+import { FolderConflictError, NameTakenError } from "../errors.js";
+import { isUrlPrefix, type Schema, URL_PREFIX } from "../schema.js";
+import { hmacSignedUrl } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
-import { isMissing, readRegularFile, removeQuietly, TEMP_PATTERN, tempWriter } from "./fs-files.js";
+import { isMissing, readRegularFile, removeQuietly, tempWriter } from "./fs-files.js";
 
 export interface FsOptions {
   /** Folder the storage's files live in (absolute, or relative to the working directory). */
@@ -28,17 +23,27 @@ export interface FsOptions {
   dirMode?: number;
 }
 
+export const fsSchema: Schema<FsOptions> = {
+  root: { type: "string", required: true, expected: 'a folder, e.g. "media"' },
+  baseUrl: { type: "string", check: isUrlPrefix, expected: URL_PREFIX },
+  secret: { type: "string", secret: true, allowEmpty: true },
+  fileMode: { type: "integer", min: 0, max: 0o7777, expected: "a file mode such as 0o644" },
+  dirMode: { type: "integer", min: 0, max: 0o7777, expected: "a folder mode such as 0o755" },
+};
+
 /**
  * Local disk: atomic writes (temp file + rename) and exclusive create (hard
  * link). A `localFile()` the caller gives up is linked into place itself
  * when it is on the root's filesystem, so a large upload is written once.
+ * Symlinks below the root are never followed, for reads or writes: a name
+ * whose path meets one does not exist for reads, and cannot be saved.
  */
 export function fsDriver(options: FsOptions): StorageDriver {
   const root = path.resolve(options.root);
   const baseUrl = options.baseUrl ?? "/media/";
   const fileMode = options.fileMode ?? 0o644;
   const dirMode = options.dirMode ?? 0o755;
-  const writer = tempWriter(fileMode, dirMode);
+  const writer = tempWriter(root, fileMode, dirMode);
   let realRoot: Promise<string> | undefined;
 
   const toPath = (key: string): string => {
@@ -48,27 +53,30 @@ export function fsDriver(options: FsOptions): StorageDriver {
     return full;
   };
 
-  /** Resolves symlinks; `null` when the path is missing or ends up outside the root. */
-  const insideRoot = async (key: string): Promise<string | null> => {
+  /**
+   * The real path of `key` (a file or a folder) when no part of it below the
+   * root is a symlink; `null` when it is missing or reached through one.
+   */
+  const realPathOf = async (key: string): Promise<string | null> => {
     try {
-      const real = await fsp.realpath(toPath(key));
+      const real = await fsp.realpath(key === "" ? root : toPath(key));
       // The root's own real path cannot change under a running app; resolve it once.
       realRoot ??= fsp.realpath(root).catch((error: unknown) => {
         // A root that does not exist yet is created by the first save; ask again next time.
         realRoot = undefined;
         throw error;
       });
-      const resolvedRoot = await realRoot;
-      return real.startsWith(resolvedRoot + path.sep) ? real : null;
+      const expected = key === "" ? await realRoot : path.join(await realRoot, ...key.split("/"));
+      return real === expected ? real : null;
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
     }
   };
 
-  /** A regular file inside the root, symlinks resolved, and its stats; `null` for anything else. */
+  /** A regular file of the storage and its stats; `null` for anything else. */
   const regularFile = async (key: string) => {
-    const real = await insideRoot(key);
+    const real = await realPathOf(key);
     if (real === null) return null;
     try {
       const info = await fsp.stat(real);
@@ -80,19 +88,19 @@ export function fsDriver(options: FsOptions): StorageDriver {
   };
 
   const writeTemp = (key: string, body: DriverBody, signal?: AbortSignal): Promise<string> =>
-    writer.writeTemp(path.dirname(toPath(key)), body, signal);
+    writer.writeTemp(path.dirname(toPath(key)), body, key, signal);
 
   /**
    * Whether the caller's file can become the stored file as is: a regular
    * file with no other name, on the same filesystem as `dir`. It then gets
    * the configured mode before any link makes it visible.
    */
-  const canTakeOver = async (source: string, dir: string): Promise<boolean> => {
-    await writer.ensureDir(dir);
+  const canTakeOver = async (source: string, dir: string, key: string): Promise<boolean> => {
+    await writer.ensureDir(dir, key);
     const dirInfo = await fsp.stat(dir).catch(async (error: unknown) => {
       // A remembered folder was removed behind our back: make it again.
       if (!isMissing(error)) throw error;
-      await writer.ensureDir(dir, true);
+      await writer.ensureDir(dir, key, true);
       return fsp.stat(dir);
     });
     const info = await fsp.lstat(source);
@@ -117,7 +125,7 @@ export function fsDriver(options: FsOptions): StorageDriver {
   ): Promise<T> {
     if (isLocalFile(body) && body.move) {
       signal?.throwIfAborted();
-      if (await canTakeOver(body.localPath, path.dirname(toPath(key)))) {
+      if (await canTakeOver(body.localPath, path.dirname(toPath(key)), key)) {
         try {
           return await commit(body.localPath);
         } catch (error) {
@@ -135,9 +143,21 @@ export function fsDriver(options: FsOptions): StorageDriver {
     }
   }
 
+  /** rename() over `target`, refusing to put a file where a folder is. */
+  async function replace(staged: string, target: string, key: string): Promise<void> {
+    try {
+      await fsp.rename(staged, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EISDIR" || code === "ENOTEMPTY" || code === "EEXIST") {
+        throw new FolderConflictError(key, "a folder has that name", { cause: error });
+      }
+      throw error;
+    }
+  }
+
   return {
     kind: "fs",
-    conditionalPut: true,
     acceptsBytes: true,
     acceptsLocalFiles: true,
 
@@ -145,7 +165,7 @@ export function fsDriver(options: FsOptions): StorageDriver {
       const target = toPath(key);
       await withStaged(key, body, writeOptions.signal, async (staged) => {
         if (writeOptions.ifNoneMatch) await linkOrTaken(staged, target);
-        else await fsp.rename(staged, target);
+        else await replace(staged, target, key);
       });
     },
 
@@ -169,7 +189,7 @@ export function fsDriver(options: FsOptions): StorageDriver {
     },
 
     async read(key) {
-      const real = await insideRoot(key);
+      const real = await realPathOf(key);
       return real === null ? null : readRegularFile(real);
     },
 
@@ -187,18 +207,20 @@ export function fsDriver(options: FsOptions): StorageDriver {
     },
 
     async delete(key) {
-      const full = toPath(key);
+      // Only a regular file in a real folder of the root: never through a symlinked folder.
+      const slash = key.lastIndexOf("/");
+      const dir = await realPathOf(slash === -1 ? "" : key.slice(0, slash));
+      if (dir === null) return;
+      const full = path.join(dir, key.slice(slash + 1));
       try {
-        const info = await fsp.lstat(full);
-        if (info.isDirectory()) return;
-        await fsp.unlink(full);
+        if ((await fsp.lstat(full)).isFile()) await fsp.unlink(full);
       } catch (error) {
         if (!isMissing(error)) throw error;
       }
     },
 
     list(prefix) {
-      return walk(root, prefix);
+      return walk(root, prefix, realPathOf);
     },
 
     url(key) {
@@ -206,19 +228,7 @@ export function fsDriver(options: FsOptions): StorageDriver {
     },
 
     async signedUrl(key, signOptions) {
-      if (!options.secret) {
-        throw new ConfigError(
-          "Signed URLs on the fs storage need a `secret` (env STOWAGE_SECRET).",
-          {
-            key: "secret",
-          },
-        );
-      }
-      const query = signQuery(options.secret, key, {
-        expiresIn: signOptions.expiresIn,
-        disposition: dispositionHeader(signOptions.disposition),
-      });
-      return `${baseUrl}${encodeName(key)}?${query}`;
+      return hmacSignedUrl("fs", options.secret, baseUrl, key, signOptions);
     },
   };
 
@@ -239,10 +249,19 @@ export function fsDriver(options: FsOptions): StorageDriver {
   }
 }
 
-/** Every file under `root` whose key starts with `prefix`, in key order; symlinks are skipped. */
-async function* walk(root: string, prefix: string): AsyncGenerator<ListEntry> {
+/**
+ * Every regular file under `root` whose key starts with `prefix`, in key
+ * order. Symlinks and hidden entries (`.x`, temp files among them) are
+ * skipped, and a walk that would start through a symlinked folder finds nothing.
+ */
+async function* walk(
+  root: string,
+  prefix: string,
+  realPathOf: (key: string) => Promise<string | null>,
+): AsyncGenerator<ListEntry> {
   const slash = prefix.lastIndexOf("/");
   const startDir = slash === -1 ? "" : prefix.slice(0, slash);
+  if ((await realPathOf(startDir)) === null) return;
   async function* visit(relDir: string): AsyncGenerator<ListEntry> {
     let entries: import("node:fs").Dirent[];
     try {
@@ -253,12 +272,13 @@ async function* walk(root: string, prefix: string): AsyncGenerator<ListEntry> {
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
       const key = relDir ? `${relDir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (prefix.startsWith(`${key}/`) || key.startsWith(prefix)) yield* visit(key);
-      } else if (entry.isFile() && key.startsWith(prefix) && !TEMP_PATTERN.test(entry.name)) {
-        const info = await fsp.stat(path.join(root, ...key.split("/")));
-        yield { name: key, size: info.size, lastModified: info.mtime };
+      } else if (entry.isFile() && key.startsWith(prefix)) {
+        const info = await fsp.lstat(path.join(root, ...key.split("/")));
+        if (info.isFile()) yield { name: key, size: info.size, lastModified: info.mtime };
       }
     }
   }

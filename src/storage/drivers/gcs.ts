@@ -1,10 +1,20 @@
 import { pipeline } from "node:stream/promises";
 import type * as Gcs from "@google-cloud/storage";
-import { importOptional } from "../../errors.js";
 import { presignGcsPost } from "../direct/gcs.js";
-import { bodyStream, dispositionHeader, encodeName, type StorageDriver } from "../driver.js";
+import { bodyStream, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
+import { loadDriverPackage } from "../packages.js";
+import type { Schema } from "../schema.js";
+import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+
+/**
+ * The part of a `Storage` client (Google Cloud Storage SDK) the driver
+ * uses, declared here so Stowage's types never import the SDK.
+ */
+export interface GcsClientLike {
+  bucket(name: string): unknown;
+}
 
 export interface GcsOptions {
   bucket: string;
@@ -23,13 +33,37 @@ export interface GcsOptions {
   cacheControl?: string;
   /** Objects asked for per list page. @default 1000 */
   pageSize?: number;
-  /** A ready client (tests, custom auth). */
-  client?: Gcs.Storage;
+  /** A ready `Storage` client (tests, custom auth). */
+  client?: GcsClientLike;
 }
+
+export const gcsSchema: Schema<GcsOptions> = {
+  bucket: { type: "string", required: true, expected: "a bucket name" },
+  location: { type: "string", allowEmpty: true },
+  projectId: { type: "string" },
+  keyFilename: { type: "string" },
+  credentials: {
+    type: "object",
+    check: (value) => {
+      const given = value as Record<string, unknown>;
+      return typeof given.client_email === "string" && typeof given.private_key === "string";
+    },
+    expected: "an object with client_email and private_key",
+  },
+  apiEndpoint: { type: "string" },
+  customDomain: { type: "string" },
+  cacheControl: { type: "string" },
+  pageSize: { type: "integer", min: 1, max: 1000 },
+  client: {
+    type: "object",
+    check: (value) => typeof (value as GcsClientLike).bucket === "function",
+    expected: "a Storage client of the Google Cloud Storage SDK",
+  },
+};
 
 type GcsModule = typeof Gcs;
 
-/** Google Cloud Storage through `@google-cloud/storage` (loaded on first use); V4 signed URLs. */
+/** Google Cloud Storage through its SDK (loaded on first use); V4 signed URLs. */
 export function gcsDriver(options: GcsOptions): StorageDriver {
   const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
   const toKey = (name: string) => (location ? `${location}/${name}` : name);
@@ -38,9 +72,9 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
 
   const bucket = () => {
     loaded ??= (async () => {
-      const sdk = await importOptional<GcsModule>("@google-cloud/storage", "The gcs storage");
+      const sdk = await loadDriverPackage<GcsModule>("gcs", "@google-cloud/storage");
       const client =
-        options.client ??
+        (options.client as Gcs.Storage | undefined) ??
         new sdk.Storage({
           projectId: options.projectId,
           keyFilename: options.keyFilename,
@@ -56,7 +90,6 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
 
   return {
     kind: "gcs",
-    conditionalPut: true,
     acceptsBytes: true,
 
     async put(name, body, writeOptions) {

@@ -1,16 +1,15 @@
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
-import { ConfigError } from "../../errors.js";
+import { addAbortSignal, Readable } from "node:stream";
 import {
   bodyStream,
   type DriverBody,
   type DriverWriteOptions,
-  dispositionHeader,
   encodeName,
   type StorageDriver,
 } from "../driver.js";
 import { NameTakenError } from "../errors.js";
-import { signQuery } from "../signing.js";
+import { isUrlPrefix, type Schema, URL_PREFIX } from "../schema.js";
+import { hmacSignedUrl } from "../signing.js";
 import type { StorageStat } from "../types.js";
 
 export interface MemoryOptions {
@@ -19,6 +18,11 @@ export interface MemoryOptions {
   /** Key for HMAC-signed URLs (verified by the media handler, as for fs). */
   secret?: string;
 }
+
+export const memorySchema: Schema<MemoryOptions> = {
+  baseUrl: { type: "string", check: isUrlPrefix, expected: URL_PREFIX },
+  secret: { type: "string", secret: true, allowEmpty: true },
+};
 
 interface Entry {
   data: Buffer;
@@ -35,11 +39,13 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
   const collect = async (body: DriverBody, signal?: AbortSignal): Promise<Entry["data"]> => {
     // A copy: the caller may reuse its buffer after save() returns.
     if (Buffer.isBuffer(body)) return Buffer.from(body);
+    signal?.throwIfAborted();
+    const stream = bodyStream(body);
+    // Destroys the stream on abort, so a source that stalls cannot hold the save open.
+    if (signal) addAbortSignal(signal, stream);
     const chunks: Buffer[] = [];
-    for await (const chunk of bodyStream(body)) {
-      signal?.throwIfAborted();
+    for await (const chunk of stream)
       chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    }
     return Buffer.concat(chunks);
   };
   const entry = (data: Buffer, writeOptions: DriverWriteOptions): Entry => {
@@ -50,7 +56,6 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
 
   return {
     kind: "memory",
-    conditionalPut: true,
     acceptsBytes: true,
 
     async put(key, body, writeOptions) {
@@ -90,7 +95,7 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
         lastModified: found.lastModified,
         contentType: found.options.contentType,
         etag: found.etag,
-        metadata: found.options.metadata,
+        metadata: found.options.metadata && { ...found.options.metadata },
       };
     },
 
@@ -111,16 +116,7 @@ export function memoryDriver(options: MemoryOptions = {}): StorageDriver {
     },
 
     async signedUrl(key, signOptions) {
-      if (!options.secret) {
-        throw new ConfigError("Signed URLs on the memory storage need a `secret`.", {
-          key: "secret",
-        });
-      }
-      const query = signQuery(options.secret, key, {
-        expiresIn: signOptions.expiresIn,
-        disposition: dispositionHeader(signOptions.disposition),
-      });
-      return `${baseUrl}${encodeName(key)}?${query}`;
+      return hmacSignedUrl("memory", options.secret, baseUrl, key, signOptions);
     },
 
     async copy(from, to, copyOptions) {

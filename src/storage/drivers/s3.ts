@@ -2,17 +2,23 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import type * as S3 from "@aws-sdk/client-s3";
-import { importOptional } from "../../errors.js";
 import { presignS3Post } from "../direct/s3.js";
-import {
-  bodyStream,
-  dispositionHeader,
-  encodeName,
-  isLocalFile,
-  type StorageDriver,
-} from "../driver.js";
+import { bodyStream, encodeName, isLocalFile, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
+import { decodeMetadata, encodeMetadata } from "../metadata.js";
+import { loadDriverPackage } from "../packages.js";
+import { isHttpUrl, type Schema } from "../schema.js";
+import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { exclusiveWrites, isTaken, sdkCalls } from "./s3-exclusive.js";
+
+/**
+ * The part of an `S3Client` (AWS SDK v3) the driver uses, declared here so
+ * Stowage's types never import the SDK: an app without it type-checks.
+ */
+export interface S3ClientLike {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
 
 export interface S3Options {
   bucket: string;
@@ -29,44 +35,89 @@ export interface S3Options {
   /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN in front of the bucket. */
   customDomain?: string;
   /** Canned ACL stored with every object, e.g. `public-read`. */
-  acl?: string;
+  acl?: (typeof S3_ACLS)[number];
   /** `Cache-Control` for objects saved without one. */
   cacheControl?: string;
   /**
-   * Send `If-None-Match: *` so a save never replaces an object created
-   * meanwhile. AWS S3 and R2 honour it; s3rver ignores it.
-   * @default true
+   * How a save avoids replacing an object created meanwhile. `"auto"` asks
+   * the store once (a probe on a hidden key) whether it refuses a second
+   * create with `If-None-Match: *` on PutObject, CompleteMultipartUpload and
+   * CopyObject, and takes a claim per save where it does not (s3rver, older
+   * MinIO, Ceph RGW, B2, Spaces); `true` trusts the store without asking
+   * (AWS S3); `false` always takes claims.
+   * @default "auto"
    */
-  conditionalPut?: boolean;
+  conditionalPut?: boolean | "auto";
   /** Multipart part size in bytes; memory held by an upload is about `partSize * queueSize`. @default 5 MiB */
   partSize?: number;
   /** Parts uploaded at once. @default 4 */
   queueSize?: number;
   /** Keys asked for per ListObjectsV2 page. @default 1000 */
   pageSize?: number;
-  /** A ready client (tests, custom credentials); the options above then only name the bucket. */
-  client?: S3.S3Client;
+  /** A ready `S3Client` (tests, custom credentials); the options above then only name the bucket. */
+  client?: S3ClientLike;
 }
 
-type S3Module = typeof S3;
-const FEATURE = "The s3 storage";
+const S3_ACLS = [
+  "private",
+  "public-read",
+  "public-read-write",
+  "authenticated-read",
+  "aws-exec-read",
+  "bucket-owner-read",
+  "bucket-owner-full-control",
+] as const;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 
-/** Amazon S3 and S3-compatible services, through `@aws-sdk/client-s3` (loaded on first use). */
+export const s3Schema: Schema<S3Options> = {
+  bucket: { type: "string", required: true, expected: "a bucket name" },
+  location: { type: "string", allowEmpty: true },
+  region: { type: "string" },
+  endpoint: {
+    type: "string",
+    check: isHttpUrl,
+    expected: "an http(s) URL such as http://127.0.0.1:9000",
+  },
+  forcePathStyle: { type: "boolean" },
+  accessKeyId: { type: "string" },
+  secretAccessKey: { type: "string", secret: true },
+  customDomain: { type: "string" },
+  acl: { type: "choice", values: S3_ACLS },
+  cacheControl: { type: "string" },
+  conditionalPut: { type: "choice", values: ["auto", true, false] },
+  partSize: {
+    type: "integer",
+    min: MIN_PART_SIZE,
+    expected: `a whole number of bytes >= ${MIN_PART_SIZE} (5 MiB)`,
+  },
+  queueSize: { type: "integer", min: 1, max: 64 },
+  pageSize: { type: "integer", min: 1, max: 1000 },
+  client: {
+    type: "object",
+    check: (value) => typeof (value as S3ClientLike).send === "function",
+    expected: "an S3Client of the AWS SDK v3",
+  },
+};
+
+type S3Module = typeof S3;
+
+/** Amazon S3 and S3-compatible services, through the AWS SDK v3 (loaded on first use). */
 export function s3Driver(options: S3Options): StorageDriver {
   const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
   const toKey = (name: string) => (location ? `${location}/${name}` : name);
   const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const bucket = options.bucket;
   let loaded: Promise<{ sdk: S3Module; client: S3.S3Client }> | undefined;
 
   const load = () => {
     loaded ??= (async () => {
-      const sdk = await importOptional<S3Module>("@aws-sdk/client-s3", FEATURE);
+      const sdk = await loadDriverPackage<S3Module>("s3", "@aws-sdk/client-s3");
       const credentials =
         options.accessKeyId && options.secretAccessKey
           ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
           : undefined;
       const client =
-        options.client ??
+        (options.client as S3.S3Client | undefined) ??
         new sdk.S3Client({
           region: options.region ?? process.env.AWS_REGION ?? "us-east-1",
           endpoint: options.endpoint,
@@ -80,82 +131,122 @@ export function s3Driver(options: S3Options): StorageDriver {
     })();
     return loaded;
   };
+  const exclusive = exclusiveWrites(options.conditionalPut ?? "auto", async () => {
+    const { sdk, client } = await load();
+    return sdkCalls(sdk, client, bucket, toKey);
+  });
 
   const isNotFound = (error: unknown) => {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     return e.name === "NoSuchKey" || e.name === "NotFound" || e.$metadata?.httpStatusCode === 404;
   };
-  const isTaken = (error: unknown) => {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    const status = e.$metadata?.httpStatusCode;
-    return e.name === "PreconditionFailed" || status === 412 || status === 409;
+  const exists = async (name: string) => {
+    const { sdk, client } = await load();
+    try {
+      await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: toKey(name) }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
   };
-  const conditional = options.conditionalPut ?? true;
+
+  /** One write, `If-None-Match: *` when `conditional`; a refusal becomes `NameTakenError`. */
+  async function write(
+    name: string,
+    body: Parameters<StorageDriver["put"]>[1],
+    writeOptions: Parameters<StorageDriver["put"]>[2],
+    conditional: boolean,
+  ): Promise<void> {
+    const { sdk, client } = await load();
+    const params = {
+      Bucket: bucket,
+      Key: toKey(name),
+      ContentType: writeOptions.contentType,
+      CacheControl: writeOptions.cacheControl ?? options.cacheControl,
+      ContentDisposition: writeOptions.contentDisposition,
+      Metadata: encodeMetadata(writeOptions.metadata),
+      ACL: options.acl,
+      IfNoneMatch: conditional ? "*" : undefined,
+    };
+    const taken = (error: unknown) =>
+      conditional && isTaken(error) ? new NameTakenError(name, { cause: error }) : error;
+    const putObject = async (Body: Buffer | Readable, ContentLength: number) => {
+      try {
+        await client.send(new sdk.PutObjectCommand({ ...params, Body, ContentLength }), {
+          abortSignal: writeOptions.signal,
+        });
+      } catch (error) {
+        throw taken(error);
+      }
+    };
+    // Bytes in hand: one PutObject (atomic on S3), not lib-storage's part machinery.
+    if (Buffer.isBuffer(body)) return putObject(body, body.length);
+    const partSize = options.partSize ?? MIN_PART_SIZE;
+    if (isLocalFile(body)) {
+      // A file's size is known up front: up to one part, a single PutObject streamed from disk.
+      const { size } = await stat(body.localPath);
+      if (size <= partSize) return putObject(createReadStream(body.localPath), size);
+    }
+    const stream = bodyStream(body);
+    // A stream of unknown length: lib-storage sends one PutObject or a multipart upload.
+    const { Upload } = await loadDriverPackage<typeof import("@aws-sdk/lib-storage")>(
+      "s3",
+      "@aws-sdk/lib-storage",
+    );
+    const upload = new Upload({
+      client,
+      queueSize: options.queueSize ?? 4,
+      partSize,
+      leavePartsOnError: false,
+      params: { ...params, Body: stream },
+    });
+    const abort = () => void upload.abort();
+    writeOptions.signal?.addEventListener("abort", abort, { once: true });
+    // A failing body must fail the upload (lib-storage then aborts the multipart upload).
+    const bodyFailed = new Promise<never>((_, reject) => stream.once("error", reject));
+    try {
+      await Promise.race([upload.done(), bodyFailed]);
+    } catch (error) {
+      await upload.abort().catch(() => undefined);
+      throw taken(error);
+    } finally {
+      writeOptions.signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  async function copyObject(from: string, to: string, conditional: boolean): Promise<boolean> {
+    const { sdk, client } = await load();
+    try {
+      await client.send(
+        new sdk.CopyObjectCommand({
+          Bucket: bucket,
+          Key: toKey(to),
+          CopySource: `${bucket}/${encodeName(toKey(from))}`,
+          ACL: options.acl,
+          IfNoneMatch: conditional ? "*" : undefined,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      if (conditional && isTaken(error)) throw new NameTakenError(to, { cause: error });
+      throw error;
+    }
+  }
 
   return {
     kind: "s3",
-    conditionalPut: conditional,
     acceptsBytes: true,
     acceptsLocalFiles: true,
 
     async put(name, body, writeOptions) {
-      const { sdk, client } = await load();
-      const params = {
-        Bucket: options.bucket,
-        Key: toKey(name),
-        ContentType: writeOptions.contentType,
-        CacheControl: writeOptions.cacheControl ?? options.cacheControl,
-        ContentDisposition: writeOptions.contentDisposition,
-        Metadata: writeOptions.metadata,
-        ACL: options.acl as S3.ObjectCannedACL | undefined,
-        IfNoneMatch: writeOptions.ifNoneMatch && conditional ? "*" : undefined,
-      };
-      const taken = (error: unknown) =>
-        writeOptions.ifNoneMatch && isTaken(error)
-          ? new NameTakenError(name, { cause: error })
-          : error;
-      const putObject = async (Body: Buffer | Readable, ContentLength: number) => {
-        try {
-          await client.send(new sdk.PutObjectCommand({ ...params, Body, ContentLength }), {
-            abortSignal: writeOptions.signal,
-          });
-        } catch (error) {
-          throw taken(error);
-        }
-      };
-      // Bytes in hand: one PutObject (atomic on S3), not lib-storage's part machinery.
-      if (Buffer.isBuffer(body)) return putObject(body, body.length);
-      const partSize = options.partSize ?? 5 * 1024 * 1024;
-      if (isLocalFile(body)) {
-        // A file's size is known up front: up to one part, a single PutObject streamed from disk.
-        const { size } = await stat(body.localPath);
-        if (size <= partSize) return putObject(createReadStream(body.localPath), size);
-      }
-      const stream = bodyStream(body);
-      // A stream of unknown length: lib-storage sends one PutObject or a multipart upload.
-      const { Upload } = await importOptional<typeof import("@aws-sdk/lib-storage")>(
-        "@aws-sdk/lib-storage",
-        FEATURE,
-      );
-      const upload = new Upload({
-        client,
-        queueSize: options.queueSize ?? 4,
-        partSize,
-        leavePartsOnError: false,
-        params: { ...params, Body: stream },
+      if (!writeOptions.ifNoneMatch) return write(name, body, writeOptions, false);
+      if (await exclusive.native()) return write(name, body, writeOptions, true);
+      await exclusive.withClaim(name, async () => {
+        if (await exists(name)) throw new NameTakenError(name);
+        await write(name, body, writeOptions, false);
       });
-      const abort = () => void upload.abort();
-      writeOptions.signal?.addEventListener("abort", abort, { once: true });
-      // A failing body must fail the upload (lib-storage then aborts the multipart upload).
-      const bodyFailed = new Promise<never>((_, reject) => stream.once("error", reject));
-      try {
-        await Promise.race([upload.done(), bodyFailed]);
-      } catch (error) {
-        await upload.abort().catch(() => undefined);
-        throw taken(error);
-      } finally {
-        writeOptions.signal?.removeEventListener("abort", abort);
-      }
     },
 
     async get(name, getOptions) {
@@ -164,7 +255,7 @@ export function s3Driver(options: S3Options): StorageDriver {
       try {
         const result = await client.send(
           new sdk.GetObjectCommand({
-            Bucket: options.bucket,
+            Bucket: bucket,
             Key: toKey(name),
             Range: range ? `bytes=${range.start}-${range.end ?? ""}` : undefined,
           }),
@@ -199,7 +290,7 @@ export function s3Driver(options: S3Options): StorageDriver {
       const { sdk, client } = await load();
       try {
         const result = await client.send(
-          new sdk.GetObjectCommand({ Bucket: options.bucket, Key: toKey(name) }),
+          new sdk.GetObjectCommand({ Bucket: bucket, Key: toKey(name) }),
         );
         const bytes = await result.Body!.transformToByteArray();
         return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -213,7 +304,7 @@ export function s3Driver(options: S3Options): StorageDriver {
       const { sdk, client } = await load();
       try {
         const result = await client.send(
-          new sdk.HeadObjectCommand({ Bucket: options.bucket, Key: toKey(name) }),
+          new sdk.HeadObjectCommand({ Bucket: bucket, Key: toKey(name) }),
         );
         return {
           name,
@@ -221,7 +312,7 @@ export function s3Driver(options: S3Options): StorageDriver {
           lastModified: result.LastModified ?? new Date(0),
           contentType: result.ContentType,
           etag: result.ETag,
-          metadata: result.Metadata,
+          metadata: decodeMetadata(result.Metadata),
         };
       } catch (error) {
         if (isNotFound(error)) return null;
@@ -231,7 +322,7 @@ export function s3Driver(options: S3Options): StorageDriver {
 
     async delete(name) {
       const { sdk, client } = await load();
-      await client.send(new sdk.DeleteObjectCommand({ Bucket: options.bucket, Key: toKey(name) }));
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: toKey(name) }));
     },
 
     async *list(prefix): AsyncGenerator<ListEntry> {
@@ -240,7 +331,7 @@ export function s3Driver(options: S3Options): StorageDriver {
       do {
         const page = await client.send(
           new sdk.ListObjectsV2Command({
-            Bucket: options.bucket,
+            Bucket: bucket,
             Prefix: toKey(prefix),
             ContinuationToken: token,
             MaxKeys: options.pageSize ?? 1000,
@@ -281,12 +372,11 @@ export function s3Driver(options: S3Options): StorageDriver {
 
     async signedUrl(name, signOptions) {
       const { sdk, client } = await load();
-      const { getSignedUrl } = await importOptional<typeof import("@aws-sdk/s3-request-presigner")>(
-        "@aws-sdk/s3-request-presigner",
-        FEATURE,
-      );
+      const { getSignedUrl } = await loadDriverPackage<
+        typeof import("@aws-sdk/s3-request-presigner")
+      >("s3", "@aws-sdk/s3-request-presigner");
       const command = new sdk.GetObjectCommand({
-        Bucket: options.bucket,
+        Bucket: bucket,
         Key: toKey(name),
         ResponseContentDisposition: signOptions.disposition
           ? dispositionHeader(signOptions.disposition)
@@ -296,24 +386,12 @@ export function s3Driver(options: S3Options): StorageDriver {
     },
 
     async copy(from, to, copyOptions) {
-      const { sdk, client } = await load();
-      try {
-        await client.send(
-          new sdk.CopyObjectCommand({
-            Bucket: options.bucket,
-            Key: toKey(to),
-            CopySource: `${options.bucket}/${encodeName(toKey(from))}`,
-            ACL: options.acl as S3.ObjectCannedACL | undefined,
-            IfNoneMatch: copyOptions.ifNoneMatch && conditional ? "*" : undefined,
-          } as S3.CopyObjectCommandInput),
-        );
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        if (copyOptions.ifNoneMatch && isTaken(error))
-          throw new NameTakenError(to, { cause: error });
-        throw error;
-      }
+      if (!copyOptions.ifNoneMatch) return copyObject(from, to, false);
+      if (await exclusive.native()) return copyObject(from, to, true);
+      return exclusive.withClaim(to, async () => {
+        if (await exists(to)) throw new NameTakenError(to);
+        return copyObject(from, to, false);
+      });
     },
   };
 }

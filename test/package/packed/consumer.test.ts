@@ -33,14 +33,6 @@ const subpaths = Object.keys(pkg.exports)
  */
 const KNOWN_TYPE_ERRORS: Record<string, RegExp[]> = {
   "stowage/serve": [/Cannot find module 'fastify'/],
-  "stowage/storage": [
-    /Cannot find module '@aws-sdk\/client-s3'/,
-    /Cannot find module '@azure\/storage-blob'/,
-    /Cannot find module '@google-cloud\/storage'/,
-  ],
-  "stowage/storage/s3": [/Cannot find module '@aws-sdk\/client-s3'/],
-  "stowage/storage/azure": [/Cannot find module '@azure\/storage-blob'/],
-  "stowage/storage/gcs": [/Cannot find module '@google-cloud\/storage'/],
 };
 
 /** What a Node app's tsconfig says, at its strictest about libraries. */
