@@ -84,26 +84,32 @@ describe("tus mounts and stores", () => {
     }
   });
 
-  it("runs on Fastify with the file store", async () => {
+  it("runs on Fastify with the file store, beside Stowage's endpoint", async () => {
     const storage = createStorage({ driver: "fs", root: path.join(base, "media") });
     const direct = directFor({ default: storage }, { tusPath: "/uploads/tus/" });
     const tus = await direct.tus({ directory: path.join(base, "tus") });
     const fastify = Fastify();
-    // tus reads the raw body itself: Fastify must leave it unparsed.
-    fastify.addContentTypeParser("application/offset+octet-stream", (_request, _payload, done) =>
-      done(null),
-    );
-    fastify.all("/uploads/tus/*", (request, reply) => {
-      reply.hijack();
-      void tus.handle(request.raw, reply.raw);
-    });
-    fastify.all("/uploads/tus", (request, reply) => {
-      reply.hijack();
-      void tus.handle(request.raw, reply.raw);
-    });
+    fastify.addHook("onRequest", tus.fastifyHook());
+    fastify.addHook("onRequest", direct.fastifyHook());
     const address = await fastify.listen({ port: 0, host: "127.0.0.1" });
     try {
       await journey(direct, address);
+      // Stowage's endpoint for local disk through the same hook style.
+      const bytes = pdfBytes();
+      const prepared = await direct.prepare({
+        field: "document",
+        filename: "b.pdf",
+        size: bytes.length,
+      });
+      if (prepared.upload.method !== "PUT") throw new Error("expected PUT");
+      const put = await fetch(new URL(prepared.upload.url, address), {
+        method: "PUT",
+        headers: prepared.upload.headers,
+        body: new Uint8Array(bytes),
+      });
+      expect(put.status).toBe(201);
+      const confirmed = await direct.confirm(prepared.ticket);
+      expect((await storage.read(confirmed.name)).equals(bytes)).toBe(true);
     } finally {
       await fastify.close();
     }

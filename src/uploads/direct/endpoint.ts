@@ -186,3 +186,35 @@ export function fetchEndpoint(
     return Response.json(reply.body, { status: reply.status, headers: reply.headers });
   };
 }
+
+/** The parts of a Fastify request and reply an `onRequest` hook uses. */
+export interface FastifyHookRequest {
+  raw: IncomingMessage;
+}
+export interface FastifyHookReply {
+  raw: ServerResponse;
+  hijack(): void;
+}
+export type FastifyOnRequest = (
+  request: FastifyHookRequest,
+  reply: FastifyHookReply,
+  done: (error?: Error) => void,
+) => void;
+
+/**
+ * Fastify: an `onRequest` hook that answers under `path` with a node
+ * handler before Fastify parses the body (the handler streams it itself).
+ */
+export function fastifyHook(
+  path: string,
+  handle: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
+): FastifyOnRequest {
+  return (request, reply, done) => {
+    if (!(request.raw.url ?? "/").startsWith(path)) return done();
+    reply.hijack();
+    handle(request.raw, reply.raw, (error) => {
+      if (!reply.raw.headersSent) reply.raw.writeHead(error ? 500 : 404);
+      reply.raw.end();
+    });
+  };
+}

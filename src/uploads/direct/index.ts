@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ConfirmedUpload, type ConfirmOptions, confirmUpload } from "./confirm.js";
-import { fetchEndpoint, nodeEndpoint } from "./endpoint.js";
+import { type FastifyOnRequest, fastifyHook, fetchEndpoint, nodeEndpoint } from "./endpoint.js";
 import {
   type DirectUploadOptions,
   type ResolvedDirectOptions,
@@ -30,6 +30,8 @@ export interface DirectUploads {
     res: ServerResponse,
     next?: (error?: unknown) => void,
   ) => void;
+  /** The same endpoint for Fastify: `fastify.addHook("onRequest", direct.fastifyHook())`. */
+  fastifyHook(): FastifyOnRequest;
   /** The same endpoint for fetch runtimes: a `Response`, or `null` outside `endpoint`. */
   fetchHandler(): (request: Request) => Promise<Response | null>;
   /** The tus endpoint at `tusPath` (needs `@tus/server`, and `@tus/file-store` for a folder). */
@@ -50,6 +52,7 @@ export function createDirectUploads(options: DirectUploadOptions): DirectUploads
     confirm: (ticket, confirmOptions) => confirmUpload(resolved, ticket, confirmOptions),
     nodeHandler: () => nodeEndpoint(resolved),
     fetchHandler: () => fetchEndpoint(resolved),
+    fastifyHook: () => fastifyHook(resolved.endpoint, nodeEndpoint(resolved)),
     tus: (tusOptions) => createTusUploads(resolved, tusOptions),
   };
 }
@@ -64,6 +67,7 @@ export function clientAssetDir(): string {
 }
 
 export type { ConfirmedUpload, ConfirmOptions, TrackingUnit } from "./confirm.js";
+export type { FastifyOnRequest } from "./endpoint.js";
 export {
   ChecksumMismatchError,
   PendingUploadMissingError,

@@ -5,7 +5,7 @@ import type { DataStore, Upload } from "@tus/utils";
 import { ConfigError, importOptional } from "../../errors.js";
 import { localFile } from "../../storage/types.js";
 import { UploadError, UploadSizeError } from "../errors.js";
-import { claimTicket } from "./endpoint.js";
+import { claimTicket, type FastifyOnRequest, fastifyHook } from "./endpoint.js";
 import type { ResolvedDirectOptions } from "./options.js";
 import { assertNotExpired, type Ticket, verifyTicket } from "./ticket.js";
 
@@ -43,6 +43,8 @@ export interface TusUploads {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** fetch runtimes. */
   handleWeb(request: Request): Promise<Response>;
+  /** Fastify: `fastify.addHook("onRequest", tus.fastifyHook())`; tus reads the raw body itself. */
+  fastifyHook(): FastifyOnRequest;
   /** Deletes incomplete uploads past `expiresAfter`; returns how many. */
   removeExpired(): Promise<number>;
 }
@@ -80,6 +82,7 @@ export async function createTusUploads(
       key: "tusPath",
     });
   }
+  const mount = options.tusPath.replace(/\/$/, "");
   const { Server } = await importOptional<TusModule>("@tus/server", "Resumable uploads");
   const expiresAfter = tus.expiresAfter ?? 24 * 3600 * 1000;
   let datastore = tus.datastore as DataStore | undefined;
@@ -115,7 +118,7 @@ export async function createTusUploads(
   };
 
   const server = new Server({
-    path: options.tusPath.replace(/\/$/, ""),
+    path: mount,
     datastore: store,
     relativeLocation: true,
     async namingFunction(req, metadata) {
@@ -172,6 +175,10 @@ export async function createTusUploads(
   return {
     handle: (req, res) => server.handle(req, res),
     handleWeb: (request) => server.handleWeb(request),
+    fastifyHook: () =>
+      fastifyHook(mount, (req, res, next) => {
+        server.handle(req, res).catch(next);
+      }),
     removeExpired: () => server.cleanUpExpiredUploads(),
   };
 }
