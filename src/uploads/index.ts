@@ -15,6 +15,8 @@ export {
   type PreparedUpload,
   type PrepareRequest,
   type ResolvedDirectOptions,
+  type SweepPendingOptions,
+  type SweepPendingReport,
   TicketError,
   type TicketProblem,
   type TrackingUnit,

@@ -9,6 +9,7 @@ import {
   resolveDirectOptions,
 } from "./options.js";
 import { type PreparedUpload, prepareUpload } from "./prepare.js";
+import { type SweepPendingOptions, type SweepPendingReport, sweepPending } from "./sweep.js";
 import { createTusUploads, type TusOptions, type TusUploads } from "./tus.js";
 
 /** Direct and resumable uploads for a set of fields; see `createDirectUploads`. */
@@ -34,6 +35,8 @@ export interface DirectUploads {
   fastifyHook(): FastifyOnRequest;
   /** The same endpoint for fetch runtimes: a `Response`, or `null` outside `endpoint`. */
   fetchHandler(): (request: Request) => Promise<Response | null>;
+  /** Removes abandoned pending objects older than `olderThan`; see `sweepPending`. */
+  sweepPending(options?: SweepPendingOptions): Promise<SweepPendingReport>;
   /** The tus endpoint at `tusPath` (needs `@tus/server`, and `@tus/file-store` for a folder). */
   tus(options: TusOptions): Promise<TusUploads>;
 }
@@ -54,6 +57,7 @@ export function createDirectUploads(options: DirectUploadOptions): DirectUploads
     fetchHandler: () => fetchEndpoint(resolved),
     fastifyHook: () => fastifyHook(resolved.endpoint, nodeEndpoint(resolved)),
     tus: (tusOptions) => createTusUploads(resolved, tusOptions),
+    sweepPending: (sweepOptions) => sweepPending(resolved, sweepOptions),
   };
 }
 
@@ -76,4 +80,5 @@ export {
 } from "./errors.js";
 export type { DirectField, DirectUploadOptions, ResolvedDirectOptions } from "./options.js";
 export type { PreparedUpload, PrepareRequest } from "./prepare.js";
+export type { SweepPendingOptions, SweepPendingReport } from "./sweep.js";
 export type { TusDataStore, TusOptions, TusUploads } from "./tus.js";
