@@ -151,6 +151,29 @@ describe("Stowage's upload endpoint (fs and memory storages)", () => {
     expect(await pendingFiles()).toEqual([]);
   });
 
+  it("keeps the pending object when the copy to the final name fails, so confirm can be tried again", async () => {
+    const bytes = pdfBytes();
+    const prepared = await direct.prepare({
+      field: "document",
+      filename: "a.pdf",
+      size: bytes.length,
+    });
+    expect((await sendUpload(prepared, bytes, app.base)).status).toBe(201);
+    const failing = {
+      storage: (): Storage => ({
+        ...storage,
+        copy: async () => {
+          throw new Error("the storage is unreachable");
+        },
+      }),
+    };
+    await expect(direct.confirm(prepared.ticket, { unit: failing })).rejects.toThrow("unreachable");
+    expect(await pendingFiles()).toHaveLength(1);
+    const confirmed = await direct.confirm(prepared.ticket);
+    expect((await storage.read(confirmed.name)).equals(bytes)).toBe(true);
+    expect(await pendingFiles()).toEqual([]);
+  });
+
   it("answers 405 to anything but PUT, and passes other paths on", async () => {
     const response = await fetch(`${app.base}/uploads/direct/_pending/x.pdf`);
     expect(response.status).toBe(405);

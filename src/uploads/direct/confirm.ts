@@ -66,7 +66,7 @@ export function openTicket(
  * form upload is: real type against the extension, the field's validators
  * (image dimensions read from the header), the checksum when one was
  * declared. A refused file is deleted at once and the error is the one a
- * form upload gives. The pending object is always gone afterwards.
+ * form upload gives. Once copied, the pending object is gone.
  */
 export async function confirmUpload(
   options: ResolvedDirectOptions,
@@ -87,19 +87,17 @@ export async function confirmUpload(
     });
   }
   const target = confirm.unit ? confirm.unit.storage(ticket.storage) : storage;
-  let name: string;
+  // A failed copy keeps the pending object, so confirm can be tried again.
+  const name = await target.copy(
+    ticket.key,
+    uploadName(field.uploadTo, ticket.filename, confirm.context),
+  );
   try {
-    name = await target.copy(
-      ticket.key,
-      uploadName(field.uploadTo, ticket.filename, confirm.context),
-    );
-  } finally {
     await storage.delete(ticket.key);
-  }
-  try {
     return await checkStored(storage, name, ticket, field);
   } catch (error) {
-    await storage.delete(name);
+    // The refusal (or the failure) is what the caller must hear; a failed unit of work deletes it too.
+    await storage.delete(name).catch(() => undefined);
     throw error;
   }
 }
