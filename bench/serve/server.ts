@@ -6,7 +6,7 @@
  * RSS is its own.
  */
 import { createServer, type RequestListener } from "node:http";
-import { fetchHandler, nodeHandler, StaticFiles, stowageFastify } from "../../src/serve/index.js";
+import { fastifyPlugin, fetchHandler, nodeHandler, StaticFiles } from "../../src/serve/index.js";
 
 const [kind, root, portText] = process.argv.slice(2);
 const port = Number(portText);
@@ -54,7 +54,7 @@ async function startFastify(): Promise<void> {
   if (kind === "fastify-constant") {
     app.get("/*", async () => "ok");
   } else if (kind === "stowage-fastify") {
-    await app.register(stowageFastify, { files: files() });
+    await app.register(fastifyPlugin(files()));
   } else {
     const { default: fastifyStatic } = await import("@fastify/static");
     await app.register(fastifyStatic, { root: root!, prefix: "/static/", preCompressed: true });

@@ -10,14 +10,14 @@ import { loadConfig } from "stowage";
 import { deleteWithVariants, makeVariants, parseVariantName, variantName } from "stowage/images";
 import {
   closeGracefully,
+  combineHandlers,
   createMediaHandler,
   createStaticFiles,
   createVariantHandler,
-  mediaMountsFromConfig,
+  mediaOptionsFromConfig,
   nodeHandler,
-  nodeMediaMiddleware,
   staticOptionsFromConfig,
-  variantNodeHandler,
+  variantOptionsFromConfig,
 } from "stowage/serve";
 import { createStaticUrls } from "stowage/static";
 import { createStoragesFromConfig } from "stowage/storage";
@@ -38,12 +38,12 @@ const media = storages.default;
 const variants = config.images.variants;
 const statics = createStaticUrls({ url: config.static.url, root: config.static.root });
 
-const serveStatic = nodeHandler(createStaticFiles(staticOptionsFromConfig(config)));
-const serveVariants = variantNodeHandler(
-  createVariantHandler({ storage: media, variants, prefix: config.media.url }),
-);
-const serveMedia = nodeMediaMiddleware(
-  createMediaHandler({ mounts: mediaMountsFromConfig(config, storages), secret: config.secret }),
+const serveFiles = nodeHandler(
+  combineHandlers(
+    createStaticFiles(staticOptionsFromConfig(config)),
+    createVariantHandler(variantOptionsFromConfig(config, media)),
+    createMediaHandler(mediaOptionsFromConfig(config, storages)),
+  ),
 );
 
 const uploadOptions = {
@@ -152,11 +152,7 @@ async function route(req, res) {
     return send(res, 200, await page());
   if (url === "/upload" && req.method === "POST") return upload(req, res);
   if (url === "/delete" && req.method === "POST") return remove(req, res);
-  if (url.startsWith(config.static.url)) return serveStatic(req, res);
-  if (url.startsWith(config.media.url)) {
-    return serveVariants(req, res, () => serveMedia(req, res, () => send(res, 404, "Not found.")));
-  }
-  send(res, 404, "Not found.", { "content-type": "text/plain" });
+  serveFiles(req, res, () => send(res, 404, "Not found.", { "content-type": "text/plain" }));
 }
 
 const server = createServer((req, res) => {

@@ -5,19 +5,36 @@
  */
 import type { ResolvedConfig, StorageSpecInput } from "../config/types.js";
 import { ConfigError } from "../errors.js";
-import { CACHE_IMMUTABLE, CACHE_SHORT } from "../serve/headers.js";
+import { CACHE_IMMUTABLE, CACHE_SHORT, SANDBOX_POLICY } from "../serve/headers.js";
+import { isExecutableType, isTextType, typeTable } from "../serve/mime.js";
+import { mountPath } from "../serve/path.js";
+import { declaredSuffixes } from "../serve/variants/names.js";
+
+export interface NginxMedia {
+  /** `media.url`: a path, or a URL whose path is served. */
+  url: string;
+  /** The fs storage's folder. */
+  root: string;
+  /**
+   * The declared image variants (`images.variants`): files named as one of
+   * them at its current spec hash are cached as immutable, as the media
+   * handler does.
+   * @default {}
+   */
+  variants?: Record<string, Record<string, unknown>>;
+}
 
 export interface NginxOptions {
   /** `listen` directive value. @default "80" */
   listen?: string;
   /** `server_name` directive value. @default "_" */
   serverName?: string;
-  /** URL prefix of static files (`static.url`), starting and ending with `/`. */
+  /** `static.url`: a path starting and ending with `/`, or a URL whose path is served. */
   staticUrl: string;
   /** Absolute path of the collected folder (`static.root`). */
   staticRoot: string;
   /** Public media on the local filesystem; omitted when media lives elsewhere (S3, ...). */
-  media?: { url: string; root: string };
+  media?: NginxMedia;
   /**
    * Follow symlinks below the roots. Off, nginx refuses every link under the
    * root (`disable_symlinks`), which is stricter than the core; a root made
@@ -27,20 +44,6 @@ export interface NginxOptions {
    */
   followLinks?: boolean;
 }
-
-/** Types nginx gives `charset=utf-8`, matching the core's text types. */
-const CHARSET_TYPES = [
-  "text/css",
-  "text/plain",
-  "text/xml",
-  "text/javascript",
-  "application/javascript",
-  "application/json",
-  "application/ld+json",
-  "application/manifest+json",
-  "application/xml",
-  "image/svg+xml",
-];
 
 /** Characters that would break out of an nginx string or location. */
 const UNSAFE = /["'\\;{}\s$#]/;
@@ -55,14 +58,9 @@ function checkValue(value: string, key: string): string {
   return value;
 }
 
+/** The path nginx serves a URL prefix under (a CDN URL's path, as the Node handlers do). */
 function checkUrl(value: string, key: string): string {
-  if (!value.startsWith("/") || !value.endsWith("/")) {
-    throw new ConfigError(
-      `${key} ${JSON.stringify(value)} must be a path starting and ending with "/" for nginx to serve it.`,
-      { key },
-    );
-  }
-  return checkValue(value, key);
+  return checkValue(mountPath(value, key), key);
 }
 
 function withSlash(dir: string): string {
@@ -73,7 +71,7 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^()|[\]]/g, "\\$&");
 }
 
-/** The headers every served file gets; repeated per location because nginx's `add_header` does not inherit into a location that sets its own. */
+/** The headers every static file gets; repeated per location because nginx's `add_header` does not inherit into a location that sets its own. */
 function headerLines(cacheControl: string, indent: string): string[] {
   return [
     `add_header Cache-Control "${cacheControl}";`,
@@ -81,6 +79,53 @@ function headerLines(cacheControl: string, indent: string): string[] {
     `add_header X-Content-Type-Options "nosniff";`,
   ].map((line) => indent + line);
 }
+
+/** The headers every media file gets: no CORS, unlike static files. */
+function mediaHeaderLines(cacheControl: string, indent: string, sandbox = false): string[] {
+  const lines = sandbox
+    ? [
+        `add_header Content-Disposition "attachment";`,
+        `add_header Content-Security-Policy "${SANDBOX_POLICY}";`,
+      ]
+    : [];
+  lines.push(
+    `add_header Cache-Control "${cacheControl}";`,
+    `add_header X-Content-Type-Options "nosniff";`,
+  );
+  return lines.map((line) => indent + line);
+}
+
+/**
+ * The Node handlers' type table as an nginx `types` block, so nginx names
+ * every file's type (and adds `charset=utf-8` to the same ones) exactly as
+ * `stowage/serve` does, instead of by its own `mime.types`.
+ */
+function typeLines(): string[] {
+  const lines = [
+    `    # File types as stowage/serve names them (one table), not nginx's mime.types.`,
+  ];
+  lines.push(`    types {`);
+  for (const [type, extensions] of typeTable()) {
+    lines.push(`        ${type} ${extensions.join(" ")};`);
+  }
+  lines.push(`    }`, `    default_type application/octet-stream;`);
+  return lines;
+}
+
+function charsetLines(indent: string): string[] {
+  const text = [...typeTable().keys()].filter(isTextType);
+  return [`${indent}charset utf-8;`, `${indent}charset_types ${text.join(" ")};`];
+}
+
+/** Extensions of active content (HTML, SVG, XML, JavaScript, ...) in the type table. */
+function activeExtensions(): string[] {
+  const extensions: string[] = [];
+  for (const [type, list] of typeTable()) if (isExecutableType(type)) extensions.push(...list);
+  return extensions.map(escapeRegex);
+}
+
+const VARIANT_EXTENSION = "(?:jpg|webp|avif|png|gif)";
+const ANY_VARIANT = `\\.[A-Za-z0-9][A-Za-z0-9_-]{0,31}-[0-9a-f]{8}\\.${VARIANT_EXTENSION}`;
 
 function symlinkLines(root: string, followLinks: boolean): string[] {
   return followLinks
@@ -102,8 +147,7 @@ function staticLocation(url: string, root: string, followLinks: boolean): string
     `    location ^~ ${url} {`,
     `        alias ${withSlash(root)};`,
     ...symlinkLines(root, followLinks),
-    `        charset utf-8;`,
-    `        charset_types ${CHARSET_TYPES.join(" ")};`,
+    ...charsetLines("        "),
     `        brotli_static on;`,
     `        gzip_static on;`,
     `        gzip_vary on;`,
@@ -137,21 +181,49 @@ function staticLocation(url: string, root: string, followLinks: boolean): string
   ];
 }
 
-function mediaLocation(url: string, root: string): string[] {
+function variantLocation(variants: Record<string, Record<string, unknown>>): string[] {
+  const suffixes = declaredSuffixes(variants)
+    .filter((suffix) => /^\.[A-Za-z0-9][A-Za-z0-9_-]{0,31}-[0-9a-f]{8}$/.test(suffix))
+    .map(escapeRegex);
+  if (suffixes.length === 0) return [];
+  const declared = `(?:${suffixes.join("|")})\\.${VARIANT_EXTENSION}$`;
+  return [
+    `        # Declared image variants: the name carries the spec hash, so it names one rendering for good.`,
+    `        location ~ "${declared}" {`,
+    ...mediaHeaderLines(CACHE_IMMUTABLE, "            "),
+    `            # A variant of a variant is not one.`,
+    `            location ~ "${ANY_VARIANT}${declared}" {`,
+    ...mediaHeaderLines(CACHE_SHORT, "                "),
+    `            }`,
+    `        }`,
+  ];
+}
+
+function mediaLocation(media: NginxMedia): string[] {
+  const url = checkUrl(media.url, "media.url");
+  const root = checkValue(media.root, "media.storage root");
   return [
     ``,
-    `    # Public media from the local filesystem storage.`,
+    `    # Public media from the local filesystem storage, as the media handler serves it:`,
+    `    # nosniff, no CORS, and active content only as a sandboxed download.`,
     `    location ^~ ${url} {`,
     `        alias ${withSlash(root)};`,
     ...symlinkLines(root, false),
+    `        if_modified_since before;`,
     `        if ($request_method !~ ^(GET|HEAD)$) {`,
     `            add_header Allow "GET, HEAD" always;`,
     `            return 405;`,
     `        }`,
-    ...headerLines(CACHE_SHORT, "        "),
+    ...mediaHeaderLines(CACHE_SHORT, "        "),
+    ``,
     `        location ~ /\\. {`,
     `            return 404;`,
     `        }`,
+    `        # HTML, SVG, XML, JavaScript, ...: a browser would run them in the site's origin.`,
+    `        location ~* "\\.(?:${activeExtensions().join("|")})$" {`,
+    ...mediaHeaderLines(CACHE_SHORT, "            ", true),
+    `        }`,
+    ...variantLocation(media.variants ?? {}),
     `    }`,
   ];
 }
@@ -166,16 +238,11 @@ export function renderNginxServer(options: NginxOptions): string {
     `    listen ${checkValue(options.listen ?? "80", "listen")};`,
     `    server_name ${checkValue(options.serverName ?? "_", "server_name")};`,
     ``,
+    ...typeLines(),
+    ``,
     ...staticLocation(staticUrl, staticRoot, options.followLinks ?? false),
   ];
-  if (options.media) {
-    lines.push(
-      ...mediaLocation(
-        checkUrl(options.media.url, "media.url"),
-        checkValue(options.media.root, "media.storage root"),
-      ),
-    );
-  }
+  if (options.media) lines.push(...mediaLocation(options.media));
   lines.push(`}`, ``);
   return lines.join("\n");
 }
@@ -199,6 +266,9 @@ export function nginxOptionsFromConfig(
     ...extra,
     staticUrl: config.static.url,
     staticRoot: config.static.root,
-    media: mediaRoot === undefined ? undefined : { url: config.media.url, root: mediaRoot },
+    media:
+      mediaRoot === undefined
+        ? undefined
+        : { url: config.media.url, root: mediaRoot, variants: config.images.variants },
   };
 }

@@ -16,7 +16,7 @@ export interface ImageOptions {
  *
  *   const images = imageOptionsFromConfig(config);
  *   await makeVariants(media, name, images.variants, images.limits);
- *   createVariantHandler({ storage: media, variants: images.variants, ...images.limits });
+ *   createVariantHandler({ storage: media, variants: images.variants, limits: images.limits });
  *   imageDimensions({ maxWidth: 4000, limits: images.limits });
  */
 export function imageOptionsFromConfig(config: Pick<ResolvedConfig, "images">): ImageOptions {

@@ -46,11 +46,11 @@ export function parseEntityTags(header: string): EntityTag[] | "*" {
   return tags;
 }
 
-/** `If-None-Match` uses the weak comparison: `W/"x"` matches `"x"`. */
-export function noneMatchHits(header: string, etag: string): boolean {
+/** `If-None-Match` uses the weak comparison: `W/"x"` matches `"x"`. Without a tag only `*` matches. */
+export function noneMatchHits(header: string, etag: string | undefined): boolean {
   const tags = parseEntityTags(header);
   if (tags === "*") return true;
-  return tags.some((tag) => tag.opaque === etag);
+  return etag !== undefined && tags.some((tag) => tag.opaque === etag);
 }
 
 /** HTTP-date -> epoch seconds, or `undefined` when it does not parse. */
@@ -67,7 +67,7 @@ export function parseHttpDate(value: string): number | undefined {
 export function isNotModified(
   ifNoneMatch: string | undefined,
   ifModifiedSince: string | undefined,
-  etag: string,
+  etag: string | undefined,
   mtime: number,
 ): boolean {
   if (ifNoneMatch !== undefined) return noneMatchHits(ifNoneMatch, etag);
@@ -81,7 +81,11 @@ export function isNotModified(
  * still matches. An entity tag needs the strong comparison (a weak tag never
  * matches); a date must equal `Last-Modified` exactly.
  */
-export function ifRangeAllows(ifRange: string | undefined, etag: string, mtime: number): boolean {
+export function ifRangeAllows(
+  ifRange: string | undefined,
+  etag: string | undefined,
+  mtime: number,
+): boolean {
   if (ifRange === undefined) return true;
   const value = ifRange.trim();
   if (value.startsWith('"') || value.startsWith("W/")) return value === etag;

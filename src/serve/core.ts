@@ -1,11 +1,12 @@
 /**
- * The serving core: (a file table, a request) -> a response plan. It does no
- * I/O: a plan's body is bytes already in memory or a slice of a file for the
- * adapter to stream. Every adapter (node, fetch, fastify) calls `respond`, so
- * they all behave the same.
+ * The serving core shared by every handler (static files, media, image
+ * variants) and every adapter (node, fetch, fastify): the request a handler
+ * reads, the response plan it returns, and the one decision between 200,
+ * 206, 304 and 416. Pure: a plan's body is bytes in memory or a stream the
+ * handler opened; adapters only write plans.
  */
+import type { Readable } from "node:stream";
 import { ifRangeAllows, isNotModified } from "./conditional.js";
-import type { Encoding, EncodingCache } from "./encoding.js";
 import {
   flattenHeaders,
   fullHeaders,
@@ -14,51 +15,9 @@ import {
   unsatisfiableHeaders,
   validatorHeaders,
 } from "./headers.js";
-import { NOT_OURS, REJECTED, requestKey } from "./path.js";
 import { parseRange } from "./range.js";
 
-/** Bytes `start`..`end` (inclusive) of a file on disk, for the adapter to stream. */
-export interface FileSlice {
-  file: string;
-  start: number;
-  end: number;
-}
-
-/** What to send: status, headers (as an object and flattened for `writeHead`) and the body. */
-export interface ServeResponse {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  /** The same headers as `[name, value, name, value, ...]`. */
-  flat: readonly string[];
-  /** `null` for HEAD, 304, 405 and 416. */
-  body: Buffer | FileSlice | null;
-}
-
-/** One stored encoding of a file, with its responses prepared ahead of time. */
-export interface Variant {
-  encoding: Encoding;
-  size: number;
-  etag: string;
-  /** Absolute path of the bytes on disk (the link target for links). */
-  file: string;
-  /** The whole content, when it fits the memory budget. */
-  data: Buffer | undefined;
-  facts: HeaderFacts;
-  get: ServeResponse;
-  head: ServeResponse;
-  notModified: ServeResponse;
-}
-
-/** A servable file: its variants, smallest first. */
-export interface FileEntry {
-  /** Modification time in epoch seconds (what `Last-Modified` says). */
-  mtime: number;
-  variants: readonly Variant[];
-  /** `variants.map(v => v.encoding)`, kept for negotiation without allocating. */
-  encodings: readonly Encoding[];
-}
-
-/** The request fields the core reads. Header values are `undefined` when absent. */
+/** The request fields handlers read. Header values are `undefined` when absent. */
 export interface ServeRequest {
   method: string;
   /** The raw request target: path and query, exactly as received. */
@@ -70,95 +29,159 @@ export interface ServeRequest {
   ifRange?: string | undefined;
 }
 
-export interface FileLookup {
-  /** URL prefix, starting and ending with `/`. */
-  readonly prefix: string;
-  lookup(key: string): FileEntry | undefined;
+/**
+ * A body streamed from disk or storage. The stream must deliver exactly
+ * `length` bytes: an adapter that sees fewer cuts the connection rather than
+ * leave the client waiting for bytes promised in `Content-Length`.
+ */
+export interface StreamBody {
+  readonly length: number;
+  /** Opened by the handler; an adapter that does not send it destroys it. */
+  readonly stream: Readable;
+}
+
+export type ResponseBody = Buffer | StreamBody | null;
+
+/** What to send: status, headers (as an object and flattened for `writeHead`) and the body. */
+export interface ServeResponse {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  /** The same headers as `[name, value, name, value, ...]`. */
+  flat: readonly string[];
+  /** `null` for HEAD, 304, 405 and 416. */
+  body: ResponseBody;
+}
+
+/**
+ * Anything adapters can serve: a static file table, the media handler, the
+ * image variant handler, or several combined. `null` means "not ours": the
+ * middleware calls the next handler. Answers that need no I/O come back
+ * synchronously, so the hot path allocates no promise.
+ */
+export interface ServeHandler {
+  respond(request: ServeRequest): ServeResponse | null | Promise<ServeResponse | null>;
 }
 
 export function makeResponse(
   status: number,
   headers: Record<string, string>,
-  body: ServeResponse["body"],
+  body: ResponseBody,
 ): ServeResponse {
   return { status, headers, flat: flattenHeaders(headers), body };
 }
 
-/** Build a variant and the three responses that do not depend on the request. */
-export function makeVariant(facts: HeaderFacts, file: string, data: Buffer | undefined): Variant {
-  const headers = fullHeaders(facts);
-  const whole = data ?? { file, start: 0, end: facts.size - 1 };
-  return {
-    encoding: facts.encoding,
-    size: facts.size,
-    etag: facts.etag,
-    file,
-    data,
-    facts,
-    // An empty file has no byte range to stream.
-    get: makeResponse(200, headers, facts.size === 0 ? Buffer.alloc(0) : whole),
-    head: makeResponse(200, headers, null),
-    notModified: makeResponse(304, validatorHeaders(facts), null),
+/** A short text response (404, 403, 405, ...); `head` leaves the body out. */
+export function textResponse(
+  status: number,
+  text: string,
+  extra: Record<string, string> = {},
+  head = false,
+): ServeResponse {
+  const body = Buffer.from(`${text}\n`);
+  const headers = {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": String(body.length),
+    "X-Content-Type-Options": "nosniff",
+    ...extra,
   };
+  return makeResponse(status, headers, head ? null : body);
 }
 
-function plain(status: number, text: string, extra: Record<string, string> = {}): ServeResponse {
-  const body = Buffer.from(text);
-  return makeResponse(
-    status,
-    {
-      "Content-Type": "text/plain; charset=utf-8",
-      "Content-Length": String(body.length),
-      "X-Content-Type-Options": "nosniff",
-      ...extra,
-    },
-    body,
-  );
+const NOT_FOUND = textResponse(404, "Not Found");
+const NOT_FOUND_HEAD = textResponse(404, "Not Found", {}, true);
+const METHOD_NOT_ALLOWED = textResponse(405, "Method Not Allowed", { Allow: "GET, HEAD" });
+
+/** For targets under a handler's prefix that are hostile or malformed, and for the standalone server's misses. */
+export function notFound(method: string): ServeResponse {
+  return method === "HEAD" ? NOT_FOUND_HEAD : NOT_FOUND;
 }
 
-/** For targets under the prefix that are hostile or malformed. */
-export const NOT_FOUND = plain(404, "Not Found\n");
-export const METHOD_NOT_ALLOWED = plain(405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
+/** For methods other than GET and HEAD on something a handler serves. */
+export function methodNotAllowed(): ServeResponse {
+  return METHOD_NOT_ALLOWED;
+}
+
+export function isReadMethod(method: string): boolean {
+  return method === "GET" || method === "HEAD";
+}
+
+/** The answer to a GET or HEAD, decided from the representation's validators and size alone. */
+export type Decision =
+  | { readonly status: 200 }
+  | { readonly status: 304 }
+  | { readonly status: 416 }
+  | { readonly status: 206; readonly start: number; readonly end: number };
+
+const FULL: Decision = { status: 200 };
+const NOT_MODIFIED: Decision = { status: 304 };
+const UNSATISFIABLE: Decision = { status: 416 };
 
 /**
- * Answer `request` from `files`, or `null` when the target is not a file we
- * have (the middleware then calls the next handler).
+ * Conditional and range requests (RFC 9110 §13, §14), one logic for every
+ * handler: 304 when the validators match, a single range as 206 (when
+ * `If-Range` allows), 416 when no byte is in range, otherwise 200.
  */
-export function respond(
-  files: FileLookup,
-  request: ServeRequest,
-  encodings: EncodingCache,
-): ServeResponse | null {
-  const key = requestKey(request.target, files.prefix);
-  if (key === NOT_OURS) return null;
-  const isHead = request.method === "HEAD";
-  if (key === REJECTED) return isHead ? { ...NOT_FOUND, body: null } : NOT_FOUND;
-  const entry = files.lookup(key);
-  if (entry === undefined) return null;
-  if (request.method !== "GET" && !isHead) return METHOD_NOT_ALLOWED;
-
-  const encoding = encodings.choose(request.acceptEncoding, entry.encodings);
-  const variant = entry.variants[entry.encodings.indexOf(encoding)]!;
-
-  if (isNotModified(request.ifNoneMatch, request.ifModifiedSince, variant.etag, entry.mtime)) {
-    return variant.notModified;
+export function decide(request: ServeRequest, facts: HeaderFacts): Decision {
+  if (isNotModified(request.ifNoneMatch, request.ifModifiedSince, facts.etag, facts.mtime)) {
+    return NOT_MODIFIED;
   }
   // Range applies to GET only (RFC 9110 §14.2); HEAD answers as a plain GET would.
   if (
-    !isHead &&
-    request.range !== undefined &&
-    ifRangeAllows(request.ifRange, variant.etag, entry.mtime)
+    request.range === undefined ||
+    request.method === "HEAD" ||
+    !ifRangeAllows(request.ifRange, facts.etag, facts.mtime)
   ) {
-    const range = parseRange(request.range, variant.size);
-    if (range.kind === "unsatisfiable") {
-      return makeResponse(416, unsatisfiableHeaders(variant.facts), null);
-    }
-    if (range.kind === "range") {
-      const body = variant.data
-        ? variant.data.subarray(range.start, range.end + 1)
-        : { file: variant.file, start: range.start, end: range.end };
-      return makeResponse(206, partialHeaders(variant.facts, range.start, range.end), body);
-    }
+    return FULL;
   }
-  return isHead ? variant.head : variant.get;
+  const range = parseRange(request.range, facts.size);
+  if (range.kind === "unsatisfiable") return UNSATISFIABLE;
+  if (range.kind === "range") return { status: 206, start: range.start, end: range.end };
+  return FULL;
+}
+
+/** The bytes a decision sends (inclusive), or `null` when it sends none (HEAD, 304, 416, empty). */
+export function bytesToSend(
+  decision: Decision,
+  facts: HeaderFacts,
+  method: string,
+): { start: number; end: number } | null {
+  if (decision.status === 206) return { start: decision.start, end: decision.end };
+  if (decision.status !== 200 || method === "HEAD" || facts.size === 0) return null;
+  return { start: 0, end: facts.size - 1 };
+}
+
+/** The response for a decision, with the body the handler got for `bytesToSend`. */
+export function planFor(decision: Decision, facts: HeaderFacts, body: ResponseBody): ServeResponse {
+  switch (decision.status) {
+    case 304:
+      return makeResponse(304, validatorHeaders(facts), null);
+    case 416:
+      return makeResponse(416, unsatisfiableHeaders(facts), null);
+    case 206:
+      return makeResponse(206, partialHeaders(facts, decision.start, decision.end), body);
+    default:
+      return makeResponse(200, fullHeaders(facts), body);
+  }
+}
+
+export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** Try `handlers` in order; the first that answers wins (e.g. static files, then variants, then media). */
+export function combineHandlers(...handlers: ServeHandler[]): ServeHandler {
+  const from = (
+    index: number,
+    request: ServeRequest,
+  ): ServeResponse | null | Promise<ServeResponse | null> => {
+    for (let i = index; i < handlers.length; i++) {
+      const answer = handlers[i]!.respond(request);
+      if (isPromise(answer)) {
+        return answer.then((found) => (found === null ? from(i + 1, request) : found));
+      }
+      if (answer !== null) return answer;
+    }
+    return null;
+  };
+  return { respond: (request) => from(0, request) };
 }

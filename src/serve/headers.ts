@@ -1,9 +1,9 @@
 /**
- * The pure header function: (file facts) -> response headers. Everything a
- * response says about a file is decided here, once per file at start-up in
- * production and once per request in dev mode.
+ * The pure header function: (facts about one representation) -> response
+ * headers. Everything a response says about a file, a media object or an
+ * image variant is decided here: once per file at start-up for the static
+ * table, once per request for the rest.
  */
-import { lookup } from "mrmime";
 import type { Encoding } from "./encoding.js";
 
 /** Hashed names change with their content, so they can be cached for ten years, as nginx's `expires max`. */
@@ -12,68 +12,65 @@ export const CACHE_IMMUTABLE = "public, max-age=315360000, immutable";
 export const CACHE_SHORT = "public, max-age=60";
 /** Dev mode: always revalidate, so an edit shows on the next reload. */
 export const CACHE_DEV = "no-cache";
-
-/** Non-`text/*` types that are text and so get `charset=utf-8`. */
-const TEXT_TYPES = new Set([
-  "application/javascript",
-  "application/json",
-  "application/ld+json",
-  "application/manifest+json",
-  "application/xml",
-  "application/xhtml+xml",
-  "image/svg+xml",
-]);
-
-/** `Content-Type` for a file name, with `charset=utf-8` for text. */
-export function contentTypeFor(name: string): string {
-  const type = lookup(name) ?? "application/octet-stream";
-  return type.startsWith("text/") || TEXT_TYPES.has(type) ? `${type}; charset=utf-8` : type;
-}
+/** Signed media: only the holder of the link may see it, and no cache may keep it. */
+export const CACHE_PRIVATE = "private, no-store";
+/** Keeps active content that is served anyway (a download) from running anything. */
+export const SANDBOX_POLICY = "default-src 'none'; sandbox";
 
 /** Strong validator from size and modification time, in nginx's format (`"<mtime hex>-<size hex>"`). */
 export function etagFor(size: number, mtimeSeconds: number): string {
   return `"${mtimeSeconds.toString(16)}-${size.toString(16)}"`;
 }
 
-/** What the header function needs to know about one encoded variant of a file. */
+/** What the header function needs to know about one representation. */
 export interface HeaderFacts {
   contentType: string;
-  /** Bytes of this variant. */
+  /** Bytes of this representation. */
   size: number;
   encoding: Encoding;
-  etag: string;
-  /** HTTP-date of the original's modification time. */
+  /** Strong entity tag, quotes included; `undefined` when the source has none. */
+  etag: string | undefined;
+  /** Modification time in epoch seconds (what `Last-Modified` says and `If-Modified-Since` compares). */
+  mtime: number;
+  /** HTTP-date of `mtime`, kept so prepared responses do not format it again. */
   lastModified: string;
   cacheControl: string;
-  /** True when the file has compressed variants, so the response depends on `Accept-Encoding`. */
+  /** True when other encodings exist, so the response depends on `Accept-Encoding`. */
   vary: boolean;
+  /** Send `Access-Control-Allow-Origin: *` (static assets, which pages on other origins load); never for media. */
+  cors: boolean;
+  /** `Content-Disposition` to send, if any. */
+  disposition?: string | undefined;
+  /** Active content served as a download: add the sandboxing `Content-Security-Policy`. */
+  sandbox?: boolean;
 }
 
-/** Headers every response about a file carries (200, 206, 304, 416), before the body-specific ones. */
+/** Headers every response about a representation carries (200, 206, 304), before the body-specific ones. */
 export function validatorHeaders(facts: HeaderFacts): Record<string, string> {
-  const headers: Record<string, string> = {
-    ETag: facts.etag,
-    "Last-Modified": facts.lastModified,
-    "Cache-Control": facts.cacheControl,
-  };
+  const headers: Record<string, string> = {};
+  if (facts.etag !== undefined) headers.ETag = facts.etag;
+  headers["Last-Modified"] = facts.lastModified;
+  headers["Cache-Control"] = facts.cacheControl;
   if (facts.vary) headers.Vary = "Accept-Encoding";
   headers["Accept-Ranges"] = "bytes";
-  headers["Access-Control-Allow-Origin"] = "*";
+  if (facts.cors) headers["Access-Control-Allow-Origin"] = "*";
   headers["X-Content-Type-Options"] = "nosniff";
   return headers;
 }
 
-/** Headers of a full (200) response for one variant. */
+/** Headers of a full (200) response. */
 export function fullHeaders(facts: HeaderFacts): Record<string, string> {
   const headers: Record<string, string> = {
     "Content-Type": facts.contentType,
     "Content-Length": String(facts.size),
   };
   if (facts.encoding !== "identity") headers["Content-Encoding"] = facts.encoding;
+  if (facts.disposition !== undefined) headers["Content-Disposition"] = facts.disposition;
+  if (facts.sandbox) headers["Content-Security-Policy"] = SANDBOX_POLICY;
   return Object.assign(headers, validatorHeaders(facts));
 }
 
-/** Headers of a 206 response for bytes `start`..`end` of a variant. */
+/** Headers of a 206 response for bytes `start`..`end`. */
 export function partialHeaders(
   facts: HeaderFacts,
   start: number,
@@ -96,7 +93,7 @@ export function unsatisfiableHeaders(facts: HeaderFacts): Record<string, string>
     "Cache-Control": facts.cacheControl,
   };
   if (facts.vary) headers.Vary = "Accept-Encoding";
-  headers["Access-Control-Allow-Origin"] = "*";
+  if (facts.cors) headers["Access-Control-Allow-Origin"] = "*";
   headers["X-Content-Type-Options"] = "nosniff";
   return headers;
 }

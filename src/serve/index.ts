@@ -1,21 +1,47 @@
 /**
- * `stowage/serve`: serve static files from any Node framework.
+ * `stowage/serve`: static files, media and image variants as handlers, and
+ * one adapter per framework that serves any of them.
  *
  *   const files = createStaticFiles(staticOptionsFromConfig(config));
- *   app.use(nodeHandler(files));             // node:http, Connect, Express
- *   fastify.register(stowageFastify, { files });
- *   const handle = fetchHandler(files);      // Hono, Bun, Deno
+ *   const media = createMediaHandler(mediaOptionsFromConfig(config));
+ *   app.use(nodeHandler(files));                   // node:http, Connect, Express
+ *   fastify.register(fastifyPlugin(media));        // Fastify
+ *   const handle = fetchHandler(combineHandlers(files, media)); // Hono, Bun, Deno
  */
-export { type FastifyStaticOptions, stowageFastify } from "./adapters/fastify.js";
-export { type FetchHandler, fetchHandler, toFetchResponse } from "./adapters/fetch.js";
 export {
-  type NextFunction,
-  type NodeHandler,
-  nodeHandler,
-  sendNodeResponse,
-} from "./adapters/node.js";
-export type { FileSlice, ServeRequest, ServeResponse } from "./core.js";
+  type FastifyInstanceLike,
+  type FastifyPlugin,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  fastifyPlugin,
+} from "./adapters/fastify.js";
+export { type FetchHandler, type FetchHandlerOptions, fetchHandler } from "./adapters/fetch.js";
+export { type NextFunction, type NodeHandler, nodeHandler } from "./adapters/node.js";
+export { BodyLengthError, SendTimeoutError } from "./body.js";
+export {
+  combineHandlers,
+  type ResponseBody,
+  type ServeHandler,
+  type ServeRequest,
+  type ServeResponse,
+  type StreamBody,
+} from "./core.js";
 export { chooseEncoding, type Encoding, parseAcceptEncoding } from "./encoding.js";
+export { CACHE_DEV, CACHE_IMMUTABLE, CACHE_PRIVATE, CACHE_SHORT } from "./headers.js";
+export { type MediaConfigInput, mediaOptionsFromConfig } from "./media/config.js";
+export {
+  createMediaHandler,
+  type MediaHandlerOptions,
+  type MediaMount,
+} from "./media/handler.js";
+export { contentTypeFor, isExecutableType } from "./mime.js";
+export { parseRange, type RangeResult } from "./range.js";
+export {
+  closeGracefully,
+  createStandaloneServer,
+  formatLogLine,
+  type StandaloneServerOptions,
+} from "./server.js";
 export {
   createStaticFiles,
   type DevOptions,
@@ -23,39 +49,10 @@ export {
   StaticFiles,
   type StaticFilesOptions,
   staticOptionsFromConfig,
-} from "./files.js";
-export { CACHE_DEV, CACHE_IMMUTABLE, CACHE_SHORT, contentTypeFor } from "./headers.js";
-// Media and image variants.
-export {
-  createMediaHandler,
-  fastifyMedia,
-  fetchMediaHandler,
-  isExecutableType,
-  type MediaHandler,
-  type MediaHandlerOptions,
-  type MediaMount,
-  type MediaRequest,
-  type MediaResponse,
-  mediaHeaders,
-  mediaMountsFromConfig,
-  nodeMediaMiddleware,
-} from "./media/index.js";
-export { parseRange, type RangeResult } from "./range.js";
-export {
-  closeGracefully,
-  createStaticServer,
-  formatLogLine,
-  type StaticServerOptions,
-} from "./server.js";
-export { StaticRootError, type TableOptions } from "./table.js";
+} from "./static/files.js";
+export { StaticRootError, type TableOptions } from "./static/table.js";
 export {
   createVariantHandler,
-  type VariantHandler,
   type VariantHandlerOptions,
-  type VariantNodeHandler,
-  type VariantRequest,
-  type VariantResponse,
-  variantFastify,
-  variantFetchHandler,
-  variantNodeHandler,
-} from "./variants/index.js";
+  variantOptionsFromConfig,
+} from "./variants/handler.js";

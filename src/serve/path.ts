@@ -1,8 +1,10 @@
 /**
  * Request target -> lookup key. Pure: no filesystem path is ever built here;
  * the key is only ever used to look a file up in a table (or, in dev mode,
- * handed to the finder, which re-checks it).
+ * handed to the finder, which re-checks it). Static files, media and image
+ * variants all decode request targets here.
  */
+import { ConfigError } from "../errors.js";
 
 /** The target is not under the static prefix: another handler's business. */
 export const NOT_OURS = 0;
@@ -91,4 +93,34 @@ export function requestKey(target: string, prefix: string): RequestKey {
   const decoded = decodePathComponent(target.slice(prefix.length, end));
   if (decoded === null || !isSafeRelativePath(decoded)) return REJECTED;
   return decoded;
+}
+
+/**
+ * The path a handler serves under, from a prefix (`/static/`) or a full URL
+ * (`https://cdn.example.com/static/`, as `static.url` may be when a CDN
+ * fronts the app): the CDN fetches from this server under the URL's path.
+ * Throws `ConfigError` naming `key` for anything else.
+ */
+export function mountPath(prefixOrUrl: string, key: string): string {
+  if (typeof prefixOrUrl !== "string") {
+    throw new ConfigError(`${key} must be a string, not ${JSON.stringify(prefixOrUrl)}.`, { key });
+  }
+  let prefix = prefixOrUrl;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(prefixOrUrl) || prefixOrUrl.startsWith("//")) {
+    try {
+      prefix = new URL(prefixOrUrl, "http://localhost").pathname;
+    } catch (error) {
+      throw new ConfigError(`${key} ${JSON.stringify(prefixOrUrl)} is not a valid URL.`, {
+        key,
+        cause: error,
+      });
+    }
+  }
+  if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+    throw new ConfigError(
+      `${key} ${JSON.stringify(prefixOrUrl)} must be a path starting and ending with "/" (or a URL whose path does).`,
+      { key },
+    );
+  }
+  return prefix;
 }

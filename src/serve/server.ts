@@ -1,35 +1,39 @@
 /**
- * The standalone server behind `stowage serve`: static files first, then an
- * optional fallback handler (public media), then 404. It never touches
- * process signals; the caller passes an AbortSignal to stop it.
+ * The standalone server behind `stowage serve`: one handler (static files,
+ * variants and media combined), then 404. It never touches process signals;
+ * the caller stops it with `closeGracefully`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type NodeHandler, nodeHandler, sendNodeResponse } from "./adapters/node.js";
-import { NOT_FOUND } from "./core.js";
-import type { StaticFiles } from "./files.js";
+import { nodeHandler, writeNodeResponse } from "./adapters/node.js";
+import { notFound, type ServeHandler, textResponse } from "./core.js";
 
-export interface StaticServerOptions {
-  /** Handler tried for requests the static files do not answer (e.g. media). */
-  fallback?: NodeHandler;
+export interface StandaloneServerOptions {
   /** Called once per finished response, e.g. to print a log line. */
   onResponse?: (req: IncomingMessage, res: ServerResponse, milliseconds: number) => void;
+  /** Called with an error the handler threw (the client gets a 500), e.g. to log it. */
+  onError?: (error: unknown, req: IncomingMessage) => void;
 }
 
-/** A node:http server over `files`. Call `listen` yourself. */
-export function createStaticServer(files: StaticFiles, options: StaticServerOptions = {}): Server {
-  const statics = nodeHandler(files);
-  const notFound: NodeHandler = (req, res) =>
-    sendNodeResponse(res, req.method === "HEAD" ? { ...NOT_FOUND, body: null } : NOT_FOUND);
-  const fallback = options.fallback;
-  const onResponse = options.onResponse;
+/** A node:http server over `handler`; what it does not serve gets a 404. Call `listen` yourself. */
+export function createStandaloneServer(
+  handler: ServeHandler,
+  options: StandaloneServerOptions = {},
+): Server {
+  const serve = nodeHandler(handler);
+  const { onResponse, onError } = options;
   return createServer((req, res) => {
     if (onResponse) {
       const started = performance.now();
       res.on("finish", () => onResponse(req, res, performance.now() - started));
     }
-    statics(req, res, () => {
-      if (fallback) fallback(req, res, () => notFound(req, res));
-      else notFound(req, res);
+    serve(req, res, (error) => {
+      if (error === undefined) {
+        writeNodeResponse(res, notFound(req.method ?? "GET"));
+        return;
+      }
+      onError?.(error, req);
+      if (res.headersSent) res.destroy();
+      else writeNodeResponse(res, textResponse(500, "Internal Server Error"));
     });
   });
 }

@@ -21,7 +21,7 @@ export type StorageSpec = { driver: string } & Record<string, unknown>;
 export interface SpecOptions extends PolicyOptions {
   /**
    * A named storage (`media.storages`) served without signatures; read by
-   * `mediaMountsFromConfig`, not by the storage.
+   * `mediaOptionsFromConfig` (stowage/serve), not by the storage.
    * @default false
    */
   public?: boolean;

@@ -30,13 +30,56 @@ describe("renderNginxServer", () => {
     expect(text).toContain("alias /srv/site/media/;");
   });
 
+  it("serves media with the media handler's policy: sandboxed downloads, no CORS", () => {
+    const text = renderNginxServer({ ...base, media: { url: "/media/", root: "/srv/media" } });
+    const media = text.slice(text.indexOf("location ^~ /media/"));
+    expect(media).toContain(`add_header Content-Security-Policy "default-src 'none'; sandbox";`);
+    expect(media).toContain(`add_header Content-Disposition "attachment";`);
+    const active = /location ~\* "\\\.\(\?:([^)]*)\)\$"/.exec(media)![1]!.split("|");
+    expect(active).toEqual(expect.arrayContaining(["html", "htm", "svg", "xml", "js", "mjs"]));
+    expect(active).not.toContain("png");
+    expect(media).not.toContain("Access-Control-Allow-Origin");
+  });
+
+  it("marks declared variants immutable only with variants declared", () => {
+    const media = { url: "/media/", root: "/srv/media" };
+    expect(renderNginxServer({ ...base, media })).not.toContain(
+      'immutable";\n            # A variant',
+    );
+    const text = renderNginxServer({
+      ...base,
+      media: { ...media, variants: { thumb: { cover: [64, 64], format: "webp" } } },
+    });
+    expect(text).toMatch(/location ~ "\(\?:\\\.thumb-[0-9a-f]{8}\)/);
+  });
+
+  it("types files from the same table as the Node handlers", () => {
+    const text = renderNginxServer(base);
+    expect(text).toContain("        text/javascript js mjs;");
+    expect(text).toMatch(/charset_types [^;]*application\/json/);
+  });
+
+  it("serves a CDN static.url and media.url under their paths", () => {
+    const text = renderNginxServer({
+      ...base,
+      staticUrl: "https://cdn.example.com/static/",
+      media: { url: "https://cdn.example.com/media/", root: "/srv/media" },
+    });
+    expect(text).toContain("location ^~ /static/ {");
+    expect(text).toContain("location ^~ /media/ {");
+  });
+
   it.each([
     [
       "a static.url without slashes",
       { staticUrl: "static" },
       /static\.url "static" must be a path/,
     ],
-    ["an absolute static.url", { staticUrl: "https://cdn.example.com/" }, /must be a path/],
+    [
+      "a URL without a path ending in /",
+      { staticUrl: "https://cdn.example.com/x" },
+      /must be a path/,
+    ],
     [
       "a root with a space",
       { staticRoot: "/srv/my site" },
@@ -61,6 +104,7 @@ describe("nginxOptionsFromConfig", () => {
     expect(nginxOptionsFromConfig(local).media).toEqual({
       url: "/media/",
       root: "/srv/site/uploads",
+      variants: {},
     });
     const s3 = resolveConfig({ media: { storage: "s3://bucket/prefix" } }, "/srv/site");
     expect(nginxOptionsFromConfig(s3).media).toBeUndefined();

@@ -75,9 +75,13 @@ describe("imageOptionsFromConfig", () => {
     it.each(cases)("%s: the variant handler answers 422 for %ix%i", async (_, width, height) => {
       const storage = createStorage("memory://");
       await storage.save("a.jpg", await photoJpeg(width, height));
-      const handle = createVariantHandler({ storage, variants: images.variants, ...images.limits });
+      const handler = createVariantHandler({
+        storage,
+        variants: images.variants,
+        limits: images.limits,
+      });
       const target = `/media/${variantName("a.jpg", "thumb", images.variants.thumb)}`;
-      expect((await handle({ method: "GET", target }))?.status).toBe(422);
+      expect((await handler.respond({ method: "GET", target }))?.status).toBe(422);
     });
 
     it.each(cases)("%s: the upload validator refuses %ix%i", async (_, width, height, message) => {

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cases } from "./support/cases.js";
-import { fixtureFiles, makeFixture } from "./support/fixture.js";
+import { fixtureHandler, makeFixture } from "./support/fixture.js";
 import { request } from "./support/raw-http.js";
-import { adapters, type Running } from "./support/servers.js";
+import { adapters, type Running, WITH_APP } from "./support/servers.js";
 
 // Built while collecting, so each row of the table becomes its own named test.
-const fixture = makeFixture();
-const files = fixtureFiles(fixture);
+const fixture = await makeFixture();
+const handler = fixtureHandler(fixture);
 afterAll(() => fixture.cleanup());
 
 describe.each(Object.keys(adapters))("the %s adapter", (name) => {
   let running: Running;
   beforeAll(async () => {
-    running = await adapters[name]!(files);
+    running = await adapters[name]!(handler);
   });
   afterAll(() => running.close());
 
@@ -25,7 +25,7 @@ describe.each(Object.keys(adapters))("the %s adapter", (name) => {
     if (row.body !== undefined) expect(response.body.equals(Buffer.from(row.body))).toBe(true);
   });
 
-  it.skipIf(name === "node:http")("hands what it does not serve to the app", async () => {
+  it.runIf(WITH_APP.has(name))("hands what it does not serve to the app", async () => {
     const response = await request(running.port, "GET", "/app");
     expect(response.body.toString()).toBe("app route");
   });

@@ -1,7 +1,10 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { defineVariants, makeVariants, variantName } from "../../src/images/index.js";
+import { createStorage } from "../../src/storage/index.js";
 import { captureOutput, makeProject } from "../helpers/project.js";
+import { photoJpeg } from "../images/fixtures.js";
 import { request } from "./support/raw-http.js";
 
 let project: Awaited<ReturnType<typeof makeProject>> | undefined;
@@ -81,6 +84,56 @@ describe("stowage serve", () => {
     without.controller.abort();
     expect(await without.exit).toBe(0);
     expect(without.stdout.text).not.toContain("Serving media");
+  });
+
+  it("serves under the paths of a CDN static.url and media.url", async () => {
+    project = await makeProject({
+      "stowage.config.json": JSON.stringify({
+        static: { dirs: ["assets"], root: "public", url: "https://cdn.example.com/assets/" },
+        media: { url: "https://cdn.example.com/uploads/" },
+      }),
+      "public/site.css": "body{}",
+      "media/a.txt": "uploaded",
+    });
+    const run = start([], project.dir, false);
+    const [, port] = await waitFor(
+      () => run.stdout.text,
+      /media at http:\/\/127\.0\.0\.1:(\d+)\/uploads\/\n/,
+    );
+    expect(run.stdout.text).toContain(`:${port}/assets/\n`);
+    expect((await request(Number(port), "GET", "/assets/site.css")).body.toString()).toBe("body{}");
+    expect((await request(Number(port), "GET", "/uploads/a.txt")).body.toString()).toBe("uploaded");
+    run.controller.abort();
+    expect(await run.exit).toBe(0);
+  });
+
+  it("serves image variants made at upload time and on first request alike: immutable", async () => {
+    const variants = {
+      thumb: { cover: [32, 32], format: "webp" },
+      large: { fit: [100, 100] },
+    };
+    project = await makeProject({
+      "stowage.config.json": JSON.stringify({ ...JSON.parse(CONFIG), images: { variants } }),
+      "public/site.css": "body{}",
+      "media/photos/cat.jpg": await photoJpeg(200, 150),
+    });
+    const storage = createStorage({ driver: "fs", root: project.path("media") });
+    const specs = defineVariants(variants);
+    await makeVariants(storage, "photos/cat.jpg", specs, { only: ["thumb"] });
+    const run = start([], project.dir, false);
+    const [, port] = await waitFor(() => run.stdout.text, /media at http:\/\/127\.0\.0\.1:(\d+)\//);
+    for (const variant of ["thumb", "large"] as const) {
+      const name = variantName("photos/cat.jpg", variant, specs[variant]!);
+      const response = await request(Number(port), "GET", `/media/${name}`);
+      expect(response.status, variant).toBe(200);
+      expect(response.headers["cache-control"], variant).toBe(
+        "public, max-age=315360000, immutable",
+      );
+    }
+    const original = await request(Number(port), "GET", "/media/photos/cat.jpg");
+    expect(original.headers["cache-control"]).toBe("public, max-age=60");
+    run.controller.abort();
+    expect(await run.exit).toBe(0);
   });
 
   it("prints no request log when not on a terminal", async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStaticFiles } from "../../src/serve/files.js";
+import { createStaticFiles } from "../../src/serve/static/files.js";
 import { createFinder } from "../../src/static/finders.js";
 import { SECRET } from "./support/fixture.js";
 import { HOSTILE_TARGETS } from "./support/hostile.js";
@@ -83,11 +83,60 @@ describe("dev mode", () => {
     expect(again.status).toBe(304);
   });
 
+  it("answers 405 to other methods on a source file", async () => {
+    const response = await request(running.port, "POST", "/static/css/site.css");
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe("GET, HEAD");
+  });
+
+  it("answers ranges and HEAD from the file as it is", async () => {
+    writeFileSync(path.join(first, "css/range.css"), "0123456789");
+    const range = await request(running.port, "GET", "/static/css/range.css", {
+      Range: "bytes=2-4",
+    });
+    expect(range.status).toBe(206);
+    expect(range.body.toString()).toBe("234");
+    const head = await request(running.port, "HEAD", "/static/css/range.css");
+    expect(head.headers["content-length"]).toBe("10");
+    expect(head.body.length).toBe(0);
+  });
+
   it("keeps the traversal guarantees", async () => {
     for (const [label, target] of HOSTILE_TARGETS) {
       const response = await sendRaw(running.port, buildRequest("GET", target));
       expect([400, 404], label).toContain(response.status);
       expect(response.raw.includes(SECRET), `${label} leaked the secret`).toBe(false);
     }
+  });
+});
+
+describe("createStaticFiles({ dev: true }), as the README shows it", () => {
+  const project = mkdtempSync(path.join(tmpdir(), "stowage-dev-default-"));
+  const cwd = process.cwd();
+  let served: Running;
+  beforeAll(async () => {
+    mkdirSync(path.join(project, "static/css"), { recursive: true });
+    writeFileSync(path.join(project, "static/css/site.css"), "from ./static{}");
+    process.chdir(project);
+    served = await adapters.express!(createStaticFiles({ dev: true }));
+  });
+  afterAll(async () => {
+    process.chdir(cwd);
+    await served.close();
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  it("serves ./static of the working directory, the default static.dirs", async () => {
+    const response = await request(served.port, "GET", "/static/css/site.css");
+    expect(response.status).toBe(200);
+    expect(response.body.toString()).toBe("from ./static{}");
+    expect(response.headers["cache-control"]).toBe("no-cache");
+    expect((await request(served.port, "GET", "/static/css/none.css")).status).toBe(404);
+  });
+
+  it("refuses an option dev mode does not read, naming it", () => {
+    expect(() => createStaticFiles({ dev: true, root: "x" } as never)).toThrow(
+      /Unknown option "root" for createStaticFiles/,
+    );
   });
 });

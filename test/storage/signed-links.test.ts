@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMediaHandler, mediaMountsFromConfig } from "../../src/serve/index.js";
+import { createMediaHandler, mediaOptionsFromConfig } from "../../src/serve/index.js";
 import { createStoragesFromConfig } from "../../src/storage/index.js";
 
 /*
@@ -21,11 +21,8 @@ async function setup() {
   const storages = createStoragesFromConfig(config);
   await storages.invoices.save("x.pdf", "invoice");
   await storages.hr.save("x.pdf", "salaries");
-  const handler = createMediaHandler({
-    mounts: mediaMountsFromConfig(config, storages),
-    secret: SECRET,
-  });
-  const get = (url: string) => handler({ method: "GET", url, header: () => undefined });
+  const handler = createMediaHandler(mediaOptionsFromConfig(config, storages));
+  const get = (target: string) => handler.respond({ method: "GET", target });
   return { storages, get };
 }
 

@@ -3,16 +3,19 @@ import type { AddressInfo } from "node:net";
 import { StowageError } from "../../errors.js";
 import {
   closeGracefully,
-  createStaticFiles,
-  createStaticServer,
-  formatLogLine,
-  staticOptionsFromConfig,
-} from "../../serve/index.js";
-import {
+  combineHandlers,
   createMediaHandler,
-  mediaMountsFromConfig,
-  nodeMediaMiddleware,
-} from "../../serve/media/index.js";
+  createStandaloneServer,
+  createStaticFiles,
+  createVariantHandler,
+  formatLogLine,
+  mediaOptionsFromConfig,
+  type ServeHandler,
+  staticOptionsFromConfig,
+  variantOptionsFromConfig,
+} from "../../serve/index.js";
+import { mountPath } from "../../serve/path.js";
+import { createStoragesFromConfig } from "../../storage/create.js";
 import { type Command, UsageError } from "../command.js";
 
 export class ListenError extends StowageError {
@@ -58,8 +61,10 @@ A production-style server for the collected static.root: files are scanned
 into memory at start-up, hashed names are cached for ten years, others for
 60 s. With --dev it serves straight from static.dirs and static.apps instead,
 picking up changes, with Cache-Control: no-cache (no collect needed).
-Media is served too: the default storage at media.url, named storages at
-their own prefix, signed-only unless public (--no-media to leave it out).
+Media is served too: the default storage at media.url (with the declared
+image variants, made on first request), named storages at their own
+prefix, signed-only unless public (--no-media to leave it out). A CDN URL
+in static.url or media.url is served under its path.
 Stops gracefully on SIGINT/SIGTERM. Logs one line per request on a terminal.
 
 Options:
@@ -80,17 +85,23 @@ Options:
     const config = await ctx.config();
     const dev = ctx.values.dev === true;
     const files = createStaticFiles(staticOptionsFromConfig(config, { dev }));
-    const media =
-      ctx.values.media === false
-        ? undefined
-        : nodeMediaMiddleware(
-            createMediaHandler({ mounts: mediaMountsFromConfig(config), secret: config.secret }),
-          );
-    const server = createStaticServer(files, {
-      fallback: media,
+    const handlers: ServeHandler[] = [files];
+    const media = ctx.values.media !== false;
+    if (media) {
+      const storages = createStoragesFromConfig(config);
+      if (Object.keys(config.images.variants).length > 0) {
+        handlers.push(createVariantHandler(variantOptionsFromConfig(config, storages.default)));
+      }
+      handlers.push(createMediaHandler(mediaOptionsFromConfig(config, storages)));
+    }
+    const server = createStandaloneServer(combineHandlers(...handlers), {
       onResponse: ctx.isTTY
         ? (req, res, ms) => ctx.stderr.write(`${formatLogLine(req, res, ms)}\n`)
         : undefined,
+      onError: (error, req) =>
+        ctx.stderr.write(
+          `${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
     });
     const address = await listen(server, port, host);
     const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -98,8 +109,10 @@ Options:
       ? "the static source folders (dev mode)"
       : `${config.static.root} (${files.count} files)`;
     const origin = `http://${shown}:${address.port}`;
-    ctx.stdout.write(`Serving ${what} at ${origin}${config.static.url}\n`);
-    if (media) ctx.stdout.write(`Serving media at ${origin}${config.media.url}\n`);
+    ctx.stdout.write(`Serving ${what} at ${origin}${files.prefix}\n`);
+    if (media) {
+      ctx.stdout.write(`Serving media at ${origin}${mountPath(config.media.url, "media.url")}\n`);
+    }
     if (!ctx.signal.aborted) {
       await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
     }

@@ -1,41 +1,85 @@
-/** Fastify plugin: `app.register(stowageFastify, options)`. */
-import { createReadStream } from "node:fs";
-import type { FastifyPluginCallback } from "fastify";
+/**
+ * Fastify adapter: `app.register(fastifyPlugin(handler))`. Typed with
+ * structural types of our own, so an app without Fastify type-checks
+ * `stowage/serve` without it.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import fp from "fastify-plugin";
-import { createStaticFiles, StaticFiles, type StaticFilesOptions } from "../files.js";
+import { bodyStream } from "../body.js";
+import { isPromise, type ServeHandler, type ServeResponse } from "../core.js";
+import { discardBody, nodeRequest, whenAtHead } from "./node.js";
 
-/** Plugin options: a prepared `StaticFiles` (`{ files }`) or the options to build one. */
-export type FastifyStaticOptions = { files: StaticFiles } | StaticFilesOptions;
+/** The part of a Fastify request the plugin reads. */
+export interface FastifyRequestLike {
+  raw: IncomingMessage;
+}
 
-const plugin: FastifyPluginCallback<FastifyStaticOptions> = (fastify, options, done) => {
-  const files =
-    "files" in options && options.files instanceof StaticFiles
-      ? options.files
-      : createStaticFiles(options as StaticFilesOptions);
-  // An onRequest hook answers before routing, so no wildcard route competes with the app's own.
-  fastify.addHook("onRequest", (request, reply, next) => {
-    const headers = request.headers;
-    const response = files.respond({
-      method: request.method,
-      target: request.raw.url ?? "/",
-      acceptEncoding: headers["accept-encoding"],
-      range: headers.range,
-      ifNoneMatch: headers["if-none-match"],
-      ifModifiedSince: headers["if-modified-since"],
-      ifRange: headers["if-range"] as string | undefined,
+/** The part of a Fastify reply the plugin uses. */
+export interface FastifyReplyLike {
+  raw: ServerResponse;
+  code(statusCode: number): FastifyReplyLike;
+  headers(values: Record<string, string>): FastifyReplyLike;
+  send(payload?: unknown): FastifyReplyLike;
+}
+
+/** The part of a Fastify instance the plugin uses. */
+export interface FastifyInstanceLike {
+  addHook(
+    name: "onRequest",
+    hook: (
+      request: FastifyRequestLike,
+      reply: FastifyReplyLike,
+      done: (error?: Error) => void,
+    ) => void,
+  ): unknown;
+}
+
+/** A Fastify plugin, as `app.register` takes it. */
+export type FastifyPlugin = (
+  instance: FastifyInstanceLike,
+  options: unknown,
+  done: (error?: Error) => void,
+) => void;
+
+/**
+ * A Fastify plugin serving `handler` (any Stowage handler). It answers from
+ * an `onRequest` hook, before routing, so no wildcard route competes with the
+ * app's own; what the handler does not serve goes on to the app's routes.
+ */
+export function fastifyPlugin(handler: ServeHandler): FastifyPlugin {
+  const plugin: FastifyPlugin = (instance, _options, done) => {
+    instance.addHook("onRequest", (request, reply, next) => {
+      const send = (response: ServeResponse | null): void => {
+        if (response === null) {
+          next();
+          return;
+        }
+        const body = response.body;
+        if (reply.raw.destroyed) {
+          discardBody(body);
+          return;
+        }
+        reply.code(response.status).headers(response.headers as Record<string, string>);
+        if (body === null) reply.send();
+        else if (Buffer.isBuffer(body)) reply.send(body);
+        else reply.send(bodyStream(body));
+      };
+      const fail = (error: unknown): void =>
+        next(error instanceof Error ? error : new Error(String(error)));
+      whenAtHead(request.raw, reply.raw, () => {
+        let answer: ReturnType<ServeHandler["respond"]>;
+        try {
+          answer = handler.respond(nodeRequest(request.raw));
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        if (isPromise(answer)) answer.then(send, fail);
+        else send(answer);
+      });
     });
-    if (response === null) {
-      next();
-      return;
-    }
-    reply.code(response.status).headers(response.headers);
-    const body = response.body;
-    if (body === null) reply.send();
-    else if (Buffer.isBuffer(body)) reply.send(body);
-    else reply.send(createReadStream(body.file, { start: body.start, end: body.end }));
-  });
-  done();
-};
-
-/** Serves static files in a Fastify app; unknown paths fall through to the app's routes. */
-export const stowageFastify = fp(plugin, { name: "stowage-static", fastify: "5.x" });
+    done();
+  };
+  // Not encapsulated: the hook applies to the whole app, wherever it is registered.
+  return fp(plugin as never, { fastify: "5.x" }) as unknown as FastifyPlugin;
+}

@@ -1,51 +1,128 @@
-/** node:http / Connect / Express adapter: `(req, res, next?)`. */
-import { createReadStream } from "node:fs";
+/** node:http / Connect / Express adapter: `(req, res, next?)` over any handler. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ServeResponse } from "../core.js";
-import { NOT_FOUND } from "../core.js";
-import { createStaticFiles, StaticFiles, type StaticFilesOptions } from "../files.js";
+import type { Socket } from "node:net";
+import { pipeline } from "node:stream";
+import { bodyStream } from "../body.js";
+import {
+  isPromise,
+  notFound,
+  type ResponseBody,
+  type ServeHandler,
+  type ServeRequest,
+  type ServeResponse,
+} from "../core.js";
 
 export type NextFunction = (error?: unknown) => void;
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
 
-/** Write a response plan: bytes in memory in one call, files streamed without buffering them whole. */
-export function sendNodeResponse(res: ServerResponse, response: ServeResponse): void {
-  res.writeHead(response.status, response.flat as string[]);
-  const body = response.body;
-  if (body === null) {
-    res.end();
-  } else if (Buffer.isBuffer(body)) {
-    res.end(body);
-  } else {
-    const stream = createReadStream(body.file, { start: body.start, end: body.end });
-    // Headers are gone already, so a read error can only cut the connection.
-    stream.on("error", () => res.destroy());
-    res.on("close", () => stream.destroy());
-    stream.pipe(res);
-  }
+/** The request fields handlers read, from a node request. */
+export function nodeRequest(req: IncomingMessage): ServeRequest {
+  const headers = req.headers;
+  return {
+    method: req.method ?? "GET",
+    // Express strips its mount path from `url`; `originalUrl` keeps the whole target.
+    target: (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/",
+    acceptEncoding: headers["accept-encoding"],
+    range: headers.range,
+    ifNoneMatch: headers["if-none-match"],
+    ifModifiedSince: headers["if-modified-since"],
+    ifRange: headers["if-range"] as string | undefined,
+  };
 }
 
 /**
- * Middleware for node:http, Connect and Express. Files it does not have go
- * to `next()`; without `next` (a bare node:http server) they get a 404.
+ * Responses a connection may have waiting behind the one being sent.
+ * Browsers never pipeline, and pipelining clients keep a few requests in
+ * flight; one that queues more without reading the answers is cut off, so
+ * a connection cannot hold memory without bound (node itself keeps parsing
+ * pipelined requests however many wait).
  */
-export function nodeHandler(filesOrOptions: StaticFiles | StaticFilesOptions): NodeHandler {
-  const files =
-    filesOrOptions instanceof StaticFiles ? filesOrOptions : createStaticFiles(filesOrOptions);
+export const MAX_PIPELINED = 64;
+
+const waiting = new WeakMap<Socket, number>();
+
+/**
+ * Run `answer` once `res` is the response the connection is sending. A
+ * pipelined request's response waits in node's queue until the ones before
+ * it finish; answering it early would open its file (or storage stream) and
+ * hold it while it waits, and node never closes a queued response when the
+ * client goes away, so that stream would never be closed. Answered at the
+ * head of the queue, every opened stream belongs to a response whose `close`
+ * fires when its socket goes away; waiting responses hold nothing but their
+ * request.
+ */
+export function whenAtHead(req: IncomingMessage, res: ServerResponse, answer: () => void): void {
+  if (res.socket) {
+    answer();
+    return;
+  }
+  const socket = req.socket;
+  const queued = (waiting.get(socket) ?? 0) + 1;
+  if (queued > MAX_PIPELINED) {
+    socket.destroy();
+    return;
+  }
+  waiting.set(socket, queued);
+  res.once("socket", () => {
+    waiting.set(socket, (waiting.get(socket) ?? 1) - 1);
+    answer();
+  });
+}
+
+/** Release a body that will not be sent. */
+export function discardBody(body: ResponseBody): void {
+  if (body !== null && !Buffer.isBuffer(body)) body.stream.destroy();
+}
+
+/**
+ * Write a plan: bytes in memory in one call, streams piped with their length
+ * checked. A stream that fails or ends short cuts the connection (the
+ * headers are gone already); a client that goes away destroys the stream.
+ */
+export function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
+  const body = response.body;
+  if (res.destroyed) {
+    discardBody(body);
+    return;
+  }
+  res.writeHead(response.status, response.flat as string[]);
+  if (body === null) res.end();
+  else if (Buffer.isBuffer(body)) res.end(body);
+  else pipeline(bodyStream(body), res, () => undefined);
+}
+
+/**
+ * Middleware for node:http, Connect and Express over any Stowage handler
+ * (`createStaticFiles`, `createMediaHandler`, `createVariantHandler`,
+ * `combineHandlers`). What the handler does not serve goes to `next()`;
+ * without `next` (a bare node:http server) it gets a 404. A handler error
+ * goes to `next(error)`, or a 500 without `next`.
+ */
+export function nodeHandler(handler: ServeHandler): NodeHandler {
   return (req, res, next) => {
-    const headers = req.headers;
-    const response = files.respond({
-      method: req.method ?? "GET",
-      // Express strips its mount path from `url`; `originalUrl` keeps the whole target.
-      target: (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/",
-      acceptEncoding: headers["accept-encoding"],
-      range: headers.range,
-      ifNoneMatch: headers["if-none-match"],
-      ifModifiedSince: headers["if-modified-since"],
-      ifRange: headers["if-range"] as string | undefined,
+    const send = (response: ServeResponse | null): void => {
+      if (response !== null) writeNodeResponse(res, response);
+      else if (next) next();
+      else writeNodeResponse(res, notFound(req.method ?? "GET"));
+    };
+    const fail = (error: unknown): void => {
+      if (next) next(error);
+      else if (res.headersSent) res.destroy();
+      else
+        res
+          .writeHead(500, { "Content-Type": "text/plain; charset=utf-8" })
+          .end("Internal Server Error\n");
+    };
+    whenAtHead(req, res, () => {
+      let answer: ReturnType<ServeHandler["respond"]>;
+      try {
+        answer = handler.respond(nodeRequest(req));
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (isPromise(answer)) answer.then(send, fail);
+      else send(answer);
     });
-    if (response !== null) sendNodeResponse(res, response);
-    else if (next) next();
-    else sendNodeResponse(res, req.method === "HEAD" ? { ...NOT_FOUND, body: null } : NOT_FOUND);
   };
 }

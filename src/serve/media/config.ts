@@ -5,26 +5,32 @@ import {
 } from "../../storage/create.js";
 import type { StorageSpec } from "../../storage/spec.js";
 import type { Storage } from "../../storage/types.js";
-import type { MediaMount } from "./handler.js";
+import type { MediaHandlerOptions, MediaMount } from "./handler.js";
+
+/** The parts of a resolved config the media handler reads. */
+export interface MediaConfigInput extends StorageConfigInput {
+  images?: { variants: Record<string, Record<string, unknown>> };
+}
 
 /**
- * Mounts for a resolved config: the default storage public at `media.url`;
- * each named storage at `/media-<name>/`, signed-only unless its spec says
- * `public: true`. Pass `storages` to reuse ones already built.
+ * Options for `createMediaHandler` from a resolved config: the default
+ * storage public at `media.url`; each named storage at `/media-<name>/`,
+ * signed-only unless its spec says `public: true`; `secret`, and the
+ * declared image variants. Pass `storages` to reuse ones already built.
  */
-export function mediaMountsFromConfig(
-  config: StorageConfigInput,
+export function mediaOptionsFromConfig(
+  config: MediaConfigInput,
   storages: Record<string, Storage> = createStoragesFromConfig(config),
-): MediaMount[] {
-  const mounts: MediaMount[] = [{ prefix: config.media.url, storage: storages.default }];
+): MediaHandlerOptions {
+  const mounts: MediaMount[] = [{ prefix: config.media.url, storage: storages.default! }];
   for (const [name, spec] of Object.entries(config.media.storages)) {
     const isPublic = typeof spec === "object" && (spec as StorageSpec).public === true;
     const urlPublic = typeof spec === "string" && /[?&]public=true(&|$)/.test(spec);
     mounts.push({
       prefix: namedMediaUrl(config.media.url, name),
-      storage: storages[name],
+      storage: storages[name]!,
       signed: !(isPublic || urlPublic),
     });
   }
-  return mounts;
+  return { mounts, secret: config.secret, variants: config.images?.variants ?? {} };
 }

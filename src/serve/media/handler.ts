@@ -1,14 +1,32 @@
-import type { Readable } from "node:stream";
-import { lookup } from "mrmime";
+/**
+ * The media handler: files of one or more storages under their URL
+ * prefixes, public or only through signed links.
+ */
 import { ConfigError, StowageError } from "../../errors.js";
+import { defineVariants, type VariantSpec } from "../../images/spec.js";
+import { checkName } from "../../storage/names.js";
 import { verifyQuery } from "../../storage/signing.js";
 import type { Storage } from "../../storage/types.js";
-import { isNotModified, mediaHeaders } from "./headers.js";
-import { nameFromPath } from "./path.js";
-import { parseRange } from "./range.js";
+import {
+  isReadMethod,
+  methodNotAllowed,
+  notFound,
+  type ServeHandler,
+  type ServeRequest,
+  type ServeResponse,
+  textResponse,
+} from "../core.js";
+import { CACHE_IMMUTABLE, CACHE_PRIVATE, CACHE_SHORT } from "../headers.js";
+import { checkOptionKeys } from "../options.js";
+import { mountPath, NOT_OURS, REJECTED, requestKey } from "../path.js";
+import { declaredVariant } from "../variants/names.js";
+import { type MediaPolicy, respondStored } from "./stored.js";
 
 export interface MediaMount {
-  /** URL prefix, starting and ending with `/`, e.g. `/media/`. */
+  /**
+   * URL prefix, starting and ending with `/`, e.g. `/media/`. A full URL
+   * (`https://cdn.example.com/media/`) serves under its path.
+   */
   prefix: string;
   storage: Storage;
   /**
@@ -22,118 +40,120 @@ export interface MediaMount {
 export interface MediaHandlerOptions {
   mounts: MediaMount[];
   /** The key signed links were made with; required when a mount is `signed`. */
-  secret?: string;
-  /** `Cache-Control` for public media. @default "public, max-age=60" */
+  secret?: string | undefined;
+  /** `Cache-Control` for public media other than declared image variants. @default "public, max-age=60" */
   publicCacheControl?: string;
+  /**
+   * The declared image variants (`images.variants`). A public file named as
+   * one of them at its current spec hash is cached as immutable, whether it
+   * was made at upload time or on first request.
+   * @default {}
+   */
+  variants?: Record<string, VariantSpec | Record<string, unknown>>;
   /** Clock in milliseconds, for tests. @default Date.now */
   now?: () => number;
 }
 
-/** What any adapter needs to know about a request. */
-export interface MediaRequest {
-  method: string;
-  /** Path and query, e.g. `/media/a.png?x=1`. */
-  url: string;
-  header(name: string): string | undefined;
+const OPTION_KEYS = ["mounts", "secret", "publicCacheControl", "variants", "now"] as const;
+
+interface Mount {
+  path: string;
+  storage: Storage;
+  signed: boolean;
 }
 
-export interface MediaResponse {
-  status: number;
-  headers: Record<string, string>;
-  body?: Readable | string;
-}
-
-export type MediaHandler = (request: MediaRequest) => Promise<MediaResponse | null>;
-
-function plain(status: number, text: string, extra: Record<string, string> = {}): MediaResponse {
-  return {
-    status,
-    headers: {
-      "Content-Type": "text/plain; charset=utf-8",
-      "Content-Length": String(Buffer.byteLength(text)),
-      "X-Content-Type-Options": "nosniff",
-      ...extra,
-    },
-    body: text,
-  };
+function resolveMounts(options: MediaHandlerOptions): Mount[] {
+  if (!Array.isArray(options.mounts)) {
+    throw new ConfigError("createMediaHandler needs `mounts`: an array of { prefix, storage }.", {
+      key: "mounts",
+    });
+  }
+  const mounts = options.mounts.map((mount, index) => {
+    checkOptionKeys(mount, ["prefix", "storage", "signed"], `media mount ${index}`);
+    const path = mountPath(mount.prefix, `mounts[${index}].prefix`);
+    if (mount.signed && !options.secret) {
+      throw new ConfigError(`Signed media under ${path} needs a secret (env STOWAGE_SECRET).`, {
+        key: "secret",
+      });
+    }
+    return { path, storage: mount.storage, signed: mount.signed === true };
+  });
+  // Longest prefix first, so `/media-private/` is not taken for a file under `/media`.
+  return mounts.sort((a, b) => b.path.length - a.path.length);
 }
 
 /**
- * The runtime-neutral core: finds the mount, refuses unsafe paths (404) and
- * unsigned or tampered links on signed mounts (403), answers conditional and
- * range requests. `null` means "not ours or no such file": the adapter
- * passes the request on.
+ * Serves stored files: 404 for unsafe targets (the same decoder as static
+ * files), 405 for other methods, 403 for unsigned or tampered links on
+ * signed mounts, then conditional and range requests like every handler.
+ * `null` for a name no storage has, so the next handler gets its turn.
  */
-export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
-  for (const mount of options.mounts) {
-    if (!mount.prefix.startsWith("/") || !mount.prefix.endsWith("/")) {
-      throw new ConfigError(
-        `A media prefix must start and end with "/", got ${JSON.stringify(mount.prefix)}.`,
-      );
-    }
-    if (mount.signed && !options.secret) {
-      throw new ConfigError(
-        `Signed media under ${mount.prefix} needs a secret (env STOWAGE_SECRET).`,
-        {
-          key: "secret",
-        },
-      );
+export function createMediaHandler(options: MediaHandlerOptions): ServeHandler {
+  checkOptionKeys(options, OPTION_KEYS, "createMediaHandler");
+  const mounts = resolveMounts(options);
+  const specs = defineVariants(options.variants ?? {});
+  const now = options.now ?? Date.now;
+  const publicCacheControl = options.publicCacheControl ?? CACHE_SHORT;
+
+  /**
+   * The disposition a signed link grants, or the 403 to send. The link is
+   * checked for this mount's path (its scope), so a link made for one mount
+   * opens nothing under another; and before the storage is asked, so a bad
+   * link learns nothing about what exists.
+   */
+  function checkSignature(
+    mount: Mount,
+    name: string,
+    request: ServeRequest,
+  ): MediaPolicy | ServeResponse {
+    const query = request.target.indexOf("?");
+    const params = new URLSearchParams(query === -1 ? "" : request.target.slice(query + 1));
+    try {
+      const { disposition } = verifyQuery(options.secret!, mount.path, name, params, now());
+      return { cacheControl: CACHE_PRIVATE, disposition };
+    } catch (error) {
+      if (error instanceof StowageError && error.status === 403) {
+        return textResponse(403, error.message, {}, request.method === "HEAD");
+      }
+      throw error;
     }
   }
-  // Longest prefix first, so `/media-private/` is not taken for a file under `/media`.
-  const mounts = [...options.mounts].sort((a, b) => b.prefix.length - a.prefix.length);
-  const now = options.now ?? Date.now;
-  const publicCacheControl = options.publicCacheControl ?? "public, max-age=60";
 
-  return async (request) => {
-    const queryAt = request.url.indexOf("?");
-    const pathname = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
-    const query = new URLSearchParams(queryAt === -1 ? "" : request.url.slice(queryAt + 1));
-    const mount = mounts.find((candidate) => pathname.startsWith(candidate.prefix));
-    if (!mount) return null;
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return plain(405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
-    }
-    const name = nameFromPath(pathname.slice(mount.prefix.length));
-    if (name === null) return plain(404, "Not Found\n");
+  function publicPolicy(name: string): MediaPolicy {
+    return {
+      cacheControl: declaredVariant(name, specs) !== null ? CACHE_IMMUTABLE : publicCacheControl,
+    };
+  }
 
-    let disposition: string | undefined;
-    if (mount.signed) {
-      try {
-        // Checked before the storage is asked, so a bad link learns nothing about what exists.
-        disposition = verifyQuery(options.secret!, mount.prefix, name, query, now()).disposition;
-      } catch (error) {
-        if (error instanceof StowageError && error.status === 403)
-          return plain(403, `${error.message}\n`);
-        throw error;
-      }
-    }
-
+  async function serve(
+    mount: Mount,
+    name: string,
+    request: ServeRequest,
+    policy: MediaPolicy,
+  ): Promise<ServeResponse | null> {
     const stat = await mount.storage.stat(name);
     if (stat === null) return null;
-    const contentType = stat.contentType ?? lookup(name) ?? "application/octet-stream";
-    const headers = mediaHeaders(stat, contentType, {
-      disposition,
-      cacheControl: mount.signed ? "private, no-store" : publicCacheControl,
-    });
-    if (isNotModified(stat, request.header("if-none-match"), request.header("if-modified-since"))) {
-      delete headers["Content-Type"];
-      return { status: 304, headers };
-    }
+    return respondStored(mount.storage, name, stat, request, policy);
+  }
 
-    const ifRange = request.header("if-range");
-    const rangeAllowed =
-      ifRange === undefined || (stat.etag !== undefined && ifRange === stat.etag);
-    const range = rangeAllowed ? parseRange(request.header("range"), stat.size) : null;
-    if (range === "unsatisfiable") {
-      return plain(416, "Range Not Satisfiable\n", { "Content-Range": `bytes */${stat.size}` });
-    }
-    const status = range ? 206 : 200;
-    const length = range ? range.end - range.start + 1 : stat.size;
-    headers["Content-Length"] = String(length);
-    if (range) headers["Content-Range"] = `bytes ${range.start}-${range.end}/${stat.size}`;
-    if (request.method === "HEAD" || length === 0) return { status, headers };
-    const body = await mount.storage.open(name, range ? { range } : {});
-    return { status, headers, body };
+  return {
+    respond(request) {
+      for (const mount of mounts) {
+        const key = requestKey(request.target, mount.path);
+        if (key === NOT_OURS) continue;
+        if (key === REJECTED) return notFound(request.method);
+        if (!isReadMethod(request.method)) return methodNotAllowed();
+        let name: string;
+        try {
+          name = checkName(key);
+        } catch {
+          return notFound(request.method);
+        }
+        const policy = mount.signed ? checkSignature(mount, name, request) : publicPolicy(name);
+        if ("status" in policy) return policy;
+        return serve(mount, name, request, policy);
+      }
+      return null;
+    },
   };
 }

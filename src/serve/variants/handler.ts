@@ -1,106 +1,69 @@
-import type { Readable } from "node:stream";
-import {
-  CONTENT_TYPES,
-  defineVariants,
-  formatFromName,
-  ImageError,
-  type ImageLimits,
-  parseVariantName,
-  renderVariant,
-  type VariantSpec,
-  variantName,
-} from "../../images/index.js";
+/**
+ * The lazy image variant handler: `GET <prefix><original>.<variant>-<hash>.<ext>`
+ * serves the variant from storage, rendering and storing it there on the
+ * first request.
+ */
+import type { ResolvedConfig } from "../../config/types.js";
+import { imageOptionsFromConfig } from "../../images/config.js";
+import { ImageError } from "../../images/errors.js";
+import type { ImageLimits } from "../../images/limits.js";
+import { defineVariants, type VariantSpec } from "../../images/spec.js";
+import { renderVariant } from "../../images/variants.js";
+import { checkName } from "../../storage/names.js";
 import type { Storage } from "../../storage/types.js";
+import {
+  isReadMethod,
+  methodNotAllowed,
+  notFound,
+  type ServeHandler,
+  type ServeRequest,
+  type ServeResponse,
+  textResponse,
+} from "../core.js";
+import { CACHE_IMMUTABLE } from "../headers.js";
+import { respondBytes, respondStored } from "../media/stored.js";
+import { checkOptionKeys } from "../options.js";
+import { mountPath, NOT_OURS, REJECTED, requestKey } from "../path.js";
+import { declaredVariant } from "./names.js";
 
-export interface VariantHandlerOptions extends ImageLimits {
-  /** Where originals live and variants are cached. */
+export interface VariantHandlerOptions {
+  /** Where originals live and variants are stored (the public media storage). */
   storage: Storage;
   /** The declared variants (`images.variants`); nothing else can be requested. */
   variants: Record<string, VariantSpec | Record<string, unknown>>;
-  /** URL prefix the storage's files are served under (MEDIA_URL). @default "/media/" */
-  prefix?: string;
   /**
-   * `Cache-Control` of variant responses. A variant's name carries its
-   * spec's hash and originals are never overwritten in place, so the URL
-   * names one rendering for good.
-   * @default "public, max-age=31536000, immutable"
+   * URL prefix the storage's files are served under (`media.url`). A full
+   * URL (`https://cdn.example.com/media/`) serves under its path.
+   * @default "/media/"
    */
-  cacheControl?: string;
+  prefix?: string;
+  /** Decoding limits for originals; see `stowage/images`. @default the images defaults */
+  limits?: ImageLimits;
 }
 
-export interface VariantRequest {
-  method: string;
-  /** Request target: path and optional query. */
-  target: string;
-}
+const OPTION_KEYS = ["storage", "variants", "prefix", "limits"] as const;
 
-export interface VariantResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** Bytes, a stream from storage, or nothing (HEAD, errors with text in `headers`). */
-  body: Buffer | Readable | string | null;
-}
-
-/** Answers a request, or `null` when the URL is not a declared variant (the next handler's turn). */
-export type VariantHandler = (request: VariantRequest) => Promise<VariantResponse | null>;
-
-/** Decoded storage name under `prefix`, or `null` when the target is not ours or is unsafe. */
-export function nameFromTarget(target: string, prefix: string): string | null {
-  const path = target.split(/[?#]/, 1)[0];
-  if (!path.startsWith(prefix)) return null;
-  let name: string;
-  try {
-    name = decodeURIComponent(path.slice(prefix.length));
-  } catch {
-    return null;
-  }
-  if (name === "" || name.includes("\\") || name.includes("\0")) return null;
-  const segments = name.split("/");
-  if (segments.some((segment) => segment === "" || segment === "." || segment === ".."))
-    return null;
-  return name;
-}
-
-function plain(
-  status: number,
-  message: string,
-  extra: Record<string, string> = {},
-): VariantResponse {
-  return {
-    status,
-    headers: { "content-type": "text/plain; charset=utf-8", ...extra },
-    body: `${message}\n`,
-  };
-}
+/** Variants are always public media named by their spec hash: the same policy as the media handler gives them. */
+const POLICY = { cacheControl: CACHE_IMMUTABLE };
 
 /**
- * The lazy variant handler: `GET <prefix><original>.<variant>-<hash>.<ext>`
- * serves the variant from storage, rendering and caching it there on the
- * first request. Only declared variants at their current spec hash are
- * answered; everything else returns `null`. Concurrent first requests for one
- * variant share a single render.
+ * Only declared variants at their current spec hash, of originals that are
+ * not variants themselves, are answered; everything else returns `null` (the
+ * media handler's turn). Unsafe targets get 404 from the same decoder as
+ * static files. Concurrent first requests for one variant share one render.
  */
-export function createVariantHandler(options: VariantHandlerOptions): VariantHandler {
+export function createVariantHandler(options: VariantHandlerOptions): ServeHandler {
+  checkOptionKeys(options, OPTION_KEYS, "createVariantHandler");
   const { storage } = options;
-  const specs = defineVariants(options.variants, options);
-  const prefix = options.prefix ?? "/media/";
-  const cacheControl = options.cacheControl ?? "public, max-age=31536000, immutable";
+  const limits = options.limits ?? {};
+  const specs = defineVariants(options.variants, limits);
+  const prefix = mountPath(options.prefix ?? "/media/", "media.url");
   const inflight = new Map<string, Promise<Buffer>>();
-
-  function headersFor(name: string, size: number): Record<string, string> {
-    const format = formatFromName(name) ?? "jpeg";
-    return {
-      "content-type": CONTENT_TYPES[format],
-      "content-length": String(size),
-      "cache-control": cacheControl,
-      "x-content-type-options": "nosniff",
-    };
-  }
 
   function render(original: string, variant: string, name: string): Promise<Buffer> {
     let pending = inflight.get(name);
     if (pending === undefined) {
-      pending = renderVariant(storage, original, variant, specs, options)
+      pending = renderVariant(storage, original, variant, specs, limits)
         .then((made) => made.data)
         .finally(() => inflight.delete(name));
       inflight.set(name, pending);
@@ -108,40 +71,63 @@ export function createVariantHandler(options: VariantHandlerOptions): VariantHan
     return pending;
   }
 
-  return async ({ method, target }) => {
-    const name = nameFromTarget(target, prefix);
-    if (name === null) return null;
-    const parsed = parseVariantName(name);
-    const spec = parsed === null ? undefined : specs[parsed.variant];
-    if (parsed === null || spec === undefined) return null;
-    // A stale hash or a wrong extension is not a variant we make.
-    if (variantName(parsed.original, parsed.variant, spec) !== name) return null;
-    if (method !== "GET" && method !== "HEAD") {
-      return plain(405, "Method not allowed.", { allow: "GET, HEAD" });
-    }
+  async function serve(
+    name: string,
+    original: string,
+    variant: string,
+    request: ServeRequest,
+  ): Promise<ServeResponse | null> {
     const stored = await storage.stat(name);
-    if (stored !== null) {
-      const headers = headersFor(name, stored.size);
-      headers["last-modified"] = stored.lastModified.toUTCString();
-      if (stored.etag !== undefined) headers.etag = stored.etag;
-      const body = method === "HEAD" ? null : await storage.open(name);
-      return { status: 200, headers, body };
-    }
+    if (stored !== null) return respondStored(storage, name, stored, request, POLICY);
     let data: Buffer;
     try {
-      data = await render(parsed.original, parsed.variant, name);
+      data = await render(original, variant, name);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === "E_NOT_FOUND") return plain(404, "Not found.");
+      const head = request.method === "HEAD";
+      if ((error as { code?: unknown }).code === "E_NOT_FOUND") return notFound(request.method);
       if (error instanceof ImageError) {
-        return plain(422, `The original cannot be made into this variant: ${error.message}`);
+        return textResponse(
+          422,
+          `The original cannot be made into this variant: ${error.message}`,
+          {},
+          head,
+        );
       }
       throw error;
     }
-    return {
-      status: 200,
-      headers: headersFor(name, data.byteLength),
-      body: method === "HEAD" ? null : data,
-    };
+    // The stored copy's validators, so the first answer and every later one agree.
+    const saved = (await storage.stat(name)) ?? { lastModified: new Date(), etag: undefined };
+    return respondBytes(name, data, saved, request, POLICY);
+  }
+
+  return {
+    respond(request) {
+      const key = requestKey(request.target, prefix);
+      if (key === NOT_OURS) return null;
+      if (key === REJECTED) return notFound(request.method);
+      let name: string;
+      try {
+        name = checkName(key);
+      } catch {
+        return notFound(request.method);
+      }
+      const declared = declaredVariant(name, specs);
+      // A stale hash, a wrong extension or a variant of a variant is not a variant we make.
+      if (declared === null || !declared.exact) return null;
+      if (!isReadMethod(request.method)) return methodNotAllowed();
+      return serve(name, declared.original, declared.variant, request);
+    },
   };
+}
+
+/**
+ * Options for `createVariantHandler` from a resolved config: the default
+ * media storage at `media.url`, `images.variants` and the image limits.
+ */
+export function variantOptionsFromConfig(
+  config: Pick<ResolvedConfig, "media" | "images">,
+  storage: Storage,
+): VariantHandlerOptions {
+  const images = imageOptionsFromConfig(config);
+  return { storage, variants: images.variants, prefix: config.media.url, limits: images.limits };
 }

@@ -1,116 +1,106 @@
 import { describe, expect, it } from "vitest";
-import { isExecutableType, isNotModified, mediaHeaders } from "../../../src/serve/media/headers.js";
-import { nameFromPath } from "../../../src/serve/media/path.js";
-import { parseRange } from "../../../src/serve/media/range.js";
+import { decide } from "../../../src/serve/core.js";
+import { mediaFacts } from "../../../src/serve/media/stored.js";
 
-describe("parseRange on a 10-byte file", () => {
-  const table: [string | undefined, ReturnType<typeof parseRange>][] = [
-    [undefined, null],
-    ["bytes=0-0", { start: 0, end: 0 }],
-    ["bytes=2-4", { start: 2, end: 4 }],
-    ["bytes=7-", { start: 7, end: 9 }],
-    ["bytes=-3", { start: 7, end: 9 }],
-    ["bytes=-30", { start: 0, end: 9 }],
-    ["bytes=5-100", { start: 5, end: 9 }],
-    ["bytes=10-", "unsatisfiable"],
-    ["bytes=-0", "unsatisfiable"],
-    ["bytes=4-2", null],
-    ["bytes=0-1,3-4", null],
-    ["items=0-1", null],
-    ["bytes=-", null],
-  ];
-  it.each(table)("reads %j as %j", (header, expected) => {
-    expect(parseRange(header, 10)).toEqual(expected);
-  });
-  it("finds nothing satisfiable in an empty file", () => {
-    expect(parseRange("bytes=0-", 0)).toBe("unsatisfiable");
-  });
-});
+const stat = {
+  size: 10,
+  lastModified: new Date("2030-01-01T00:00:00.500Z"),
+  etag: '"abc"',
+};
 
-describe("nameFromPath", () => {
-  const refused = [
-    "../etc/passwd",
-    "%2e%2e/etc/passwd",
-    "a/%2e%2e/%2e%2e/x",
-    "a%2fb",
-    "a%5cb",
-    "a\\b",
-    "a%00b",
-    ".env",
-    "dir/.hidden",
-    "a//b",
-    "",
-    "%E0%A4%A",
-  ];
-  it.each(refused)("refuses %j", (rest) => {
-    expect(nameFromPath(rest)).toBeNull();
-  });
-  it.each([
-    ["a.png", "a.png"],
-    ["dir/a%20b.png", "dir/a b.png"],
-    ["%C3%BC.txt", "ü.txt"],
-  ])("maps %j to %j", (rest, name) => {
-    expect(nameFromPath(rest)).toBe(name);
-  });
-});
-
-describe("media headers", () => {
-  const stat = {
-    name: "a",
-    size: 3,
-    lastModified: new Date("2030-01-01T00:00:00.500Z"),
-    etag: '"abc"',
-  };
-
-  it.each([
-    "text/html",
-    "image/svg+xml",
-    "application/xhtml+xml",
-    "text/javascript",
-    "application/xml",
-    "application/rss+xml",
-    "TEXT/HTML; charset=utf-8",
-  ])("treats %s as executable", (type) => expect(isExecutableType(type)).toBe(true));
-  it.each(["image/png", "text/plain", "application/pdf", "video/mp4"])(
-    "treats %s as inert",
-    (type) => {
-      expect(isExecutableType(type)).toBe(false);
-    },
-  );
-
+describe("mediaFacts", () => {
   it("forces a download and a sandbox for HTML, keeping a signed filename", () => {
-    const headers = mediaHeaders(stat, "text/html", {
-      disposition: 'inline; filename="x.html"',
+    const facts = mediaFacts("x.html", stat, {
       cacheControl: "private, no-store",
+      disposition: 'inline; filename="x.html"',
     });
-    expect(headers["Content-Disposition"]).toBe('attachment; filename="x.html"');
-    expect(headers["Content-Security-Policy"]).toContain("sandbox");
-    expect(headers["X-Content-Type-Options"]).toBe("nosniff");
-  });
-
-  it("leaves inert types inline with their validators", () => {
-    const headers = mediaHeaders(stat, "image/png", { cacheControl: "public, max-age=60" });
-    expect(headers["Content-Disposition"]).toBeUndefined();
-    expect(headers).toMatchObject({
-      ETag: '"abc"',
-      "Last-Modified": "Tue, 01 Jan 2030 00:00:00 GMT",
+    expect(facts).toMatchObject({
+      contentType: "text/html",
+      disposition: 'attachment; filename="x.html"',
+      sandbox: true,
+      cors: false,
     });
   });
 
-  const conditional: [string | undefined, string | undefined, boolean][] = [
-    ['"abc"', undefined, true],
-    ['"x", W/"abc"', undefined, true],
-    ["*", undefined, true],
-    ['"other"', "Tue, 01 Jan 2030 00:00:00 GMT", false],
-    [undefined, "Tue, 01 Jan 2030 00:00:00 GMT", true],
-    [undefined, "Mon, 31 Dec 2029 23:59:59 GMT", false],
-    [undefined, "not a date", false],
-    [undefined, undefined, false],
+  it("takes the stored type over the name", () => {
+    const facts = mediaFacts(
+      "x.txt",
+      { ...stat, contentType: "image/svg+xml" },
+      { cacheControl: "" },
+    );
+    expect(facts).toMatchObject({
+      contentType: "image/svg+xml",
+      sandbox: true,
+      disposition: "attachment",
+    });
+  });
+
+  it("leaves inert types inline with the storage's validators, in whole seconds", () => {
+    const facts = mediaFacts("a.png", stat, { cacheControl: "public, max-age=60" });
+    expect(facts).toMatchObject({
+      contentType: "image/png",
+      disposition: undefined,
+      sandbox: false,
+      etag: '"abc"',
+      mtime: Math.floor(Date.parse("2030-01-01T00:00:00Z") / 1000),
+      lastModified: "Tue, 01 Jan 2030 00:00:00 GMT",
+    });
+  });
+});
+
+describe("decide, for media", () => {
+  const facts = mediaFacts("a.png", stat, { cacheControl: "public, max-age=60" });
+  const get = (extra: Record<string, string>) => ({
+    method: "GET",
+    target: "/media/a.png",
+    ...extra,
+  });
+
+  const table: [string, Record<string, string>, unknown][] = [
+    ["no conditions", {}, { status: 200 }],
+    ["matching If-None-Match", { ifNoneMatch: '"abc"' }, { status: 304 }],
+    ["weak If-None-Match in a list", { ifNoneMatch: '"x", W/"abc"' }, { status: 304 }],
+    ["If-None-Match *", { ifNoneMatch: "*" }, { status: 304 }],
+    [
+      "If-None-Match wins over If-Modified-Since",
+      { ifNoneMatch: '"other"', ifModifiedSince: "Tue, 01 Jan 2030 00:00:00 GMT" },
+      { status: 200 },
+    ],
+    [
+      "If-Modified-Since at the same second",
+      { ifModifiedSince: "Tue, 01 Jan 2030 00:00:00 GMT" },
+      { status: 304 },
+    ],
+    [
+      "If-Modified-Since a second before",
+      { ifModifiedSince: "Mon, 31 Dec 2029 23:59:59 GMT" },
+      { status: 200 },
+    ],
+    ["a range", { range: "bytes=2-4" }, { status: 206, start: 2, end: 4 }],
+    ["a range past the end", { range: "bytes=10-" }, { status: 416 }],
+    [
+      "a range under a matching If-Range",
+      { range: "bytes=0-0", ifRange: '"abc"' },
+      { status: 206, start: 0, end: 0 },
+    ],
+    ["a range under a stale If-Range", { range: "bytes=0-0", ifRange: '"old"' }, { status: 200 }],
   ];
-  it.each(conditional)(
-    "If-None-Match %j / If-Modified-Since %j -> not modified %s",
-    (inm, ims, expected) => {
-      expect(isNotModified(stat, inm, ims)).toBe(expected);
-    },
-  );
+  it.each(table)("%s", (_label, extra, expected) => {
+    expect(decide(get(extra), facts)).toEqual(expected);
+  });
+
+  it("ignores a range on HEAD", () => {
+    expect(decide({ method: "HEAD", target: "/", range: "bytes=0-0" }, facts)).toEqual({
+      status: 200,
+    });
+  });
+
+  it("matches no If-None-Match tag but * when the storage gives no ETag", () => {
+    const untagged = { ...facts, etag: undefined };
+    expect(decide(get({ ifNoneMatch: '"abc"' }), untagged)).toEqual({ status: 200 });
+    expect(decide(get({ ifNoneMatch: "*" }), untagged)).toEqual({ status: 304 });
+    expect(decide(get({ range: "bytes=0-0", ifRange: '"abc"' }), untagged)).toEqual({
+      status: 200,
+    });
+  });
 });

@@ -1,8 +1,10 @@
 /** The one table of request -> expected response that every adapter must satisfy. */
-import { BIG_SIZE, type Fixture, HASHED_CSS } from "./fixture.js";
+import { BIG_SIZE, type Fixture, HASHED_CSS, LARGE, THUMB, THUMB_SUFFIX } from "./fixture.js";
 
 export const IMMUTABLE = "public, max-age=315360000, immutable";
 export const SHORT = "public, max-age=60";
+export const PRIVATE = "private, no-store";
+export const SANDBOX = "default-src 'none'; sandbox";
 const CSS_TYPE = "text/css; charset=utf-8";
 const FUTURE = "Wed, 01 Jan 2098 00:00:00 GMT";
 const PAST = "Mon, 01 Jan 1990 00:00:00 GMT";
@@ -377,5 +379,178 @@ export function cases(f: Fixture): Case[] {
     },
     { name: "answers 404 for an unknown static path", target: "/static/nope.css", status: 404 },
     { name: "answers 404 for a path outside the prefix", target: "/elsewhere.css", status: 404 },
+    ...mediaCases(f),
+  ];
+}
+
+/** Media (public and signed) and image variants, through the same adapters. */
+function mediaCases(f: Fixture): Case[] {
+  const media = {
+    "x-content-type-options": "nosniff",
+    "accept-ranges": "bytes",
+    "access-control-allow-origin": null,
+  };
+  const tampered = new URL(f.signedDoc, "http://x");
+  tampered.searchParams.set("expires", String(Number(tampered.searchParams.get("expires")) + 1));
+  return [
+    {
+      name: "serves public media with type, length, validators, nosniff and no CORS",
+      target: "/media/photo.png",
+      status: 200,
+      expect: {
+        ...media,
+        "content-type": "image/png",
+        "content-length": "10",
+        "cache-control": SHORT,
+        etag: f.photoEtag,
+        "content-disposition": null,
+        "content-security-policy": null,
+      },
+      body: "0123456789",
+    },
+    {
+      name: "sends uploaded HTML as a download in a sandbox",
+      target: "/media/page.html",
+      status: 200,
+      expect: {
+        ...media,
+        "content-type": "text/html",
+        "content-disposition": "attachment",
+        "content-security-policy": SANDBOX,
+      },
+    },
+    {
+      name: "sends uploaded SVG as a download in a sandbox",
+      target: "/media/logo.svg",
+      status: 200,
+      expect: { "content-disposition": "attachment", "content-security-policy": SANDBOX },
+    },
+    {
+      name: "claims no charset for uploaded text",
+      target: "/media/notes.txt",
+      status: 200,
+      expect: { "content-type": "text/plain", "content-disposition": null },
+      body: "plain words\n",
+    },
+    {
+      name: "answers a media range with 206",
+      target: "/media/photo.png",
+      headers: { Range: "bytes=2-4" },
+      status: 206,
+      expect: { "content-range": "bytes 2-4/10", "content-length": "3" },
+      body: "234",
+    },
+    {
+      name: "answers a media suffix range",
+      target: "/media/photo.png",
+      headers: { Range: "bytes=-3" },
+      status: 206,
+      body: "789",
+    },
+    {
+      name: "answers 416 to a media range past the end",
+      target: "/media/photo.png",
+      headers: { Range: "bytes=10-" },
+      status: 416,
+      expect: { "content-range": "bytes */10" },
+    },
+    {
+      name: "streams a range of a large media file",
+      target: "/media/big.bin",
+      headers: { Range: "bytes=9990-" },
+      status: 206,
+      body: f.big.subarray(9990),
+    },
+    {
+      name: "streams a large media file whole",
+      target: "/media/big.bin",
+      status: 200,
+      expect: { "content-length": String(BIG_SIZE) },
+      body: f.big,
+    },
+    {
+      name: "answers 304 to a matching media If-None-Match",
+      target: "/media/photo.png",
+      headers: { "If-None-Match": f.photoEtag },
+      status: 304,
+      expect: { etag: f.photoEtag },
+      body: "",
+    },
+    {
+      name: "answers HEAD on media with the GET headers and no body",
+      method: "HEAD",
+      target: "/media/photo.png",
+      status: 200,
+      expect: { "content-length": "10" },
+      body: "",
+    },
+    {
+      name: "refuses DELETE on media with 405 and Allow",
+      method: "DELETE",
+      target: "/media/photo.png",
+      status: 405,
+      expect: { allow: "GET, HEAD" },
+    },
+    { name: "never serves a media dotfile", target: "/media/.hidden", status: 404 },
+    { name: "passes a missing media file on", target: "/media/missing.png", status: 404 },
+    {
+      name: "serves private media with a valid signature, its disposition and no caching",
+      target: f.signedDoc,
+      status: 200,
+      expect: { "content-disposition": "attachment", "cache-control": PRIVATE },
+      body: "private words",
+    },
+    {
+      name: "refuses an unsigned private link with 403",
+      target: "/media-private/doc.txt",
+      status: 403,
+    },
+    {
+      name: "refuses a private link with a changed expiry with 403",
+      target: `${tampered.pathname}${tampered.search}`,
+      status: 403,
+    },
+    {
+      name: "refuses a signed link used for another file with 403",
+      target: f.signedDoc.replace("doc.txt", "other.txt"),
+      status: 403,
+    },
+    {
+      name: "serves a variant made at upload time as immutable",
+      target: `/media/${THUMB}`,
+      status: 200,
+      expect: { ...media, "content-type": "image/webp", "cache-control": IMMUTABLE },
+    },
+    {
+      name: "serves a variant made on first request as immutable",
+      target: `/media/${LARGE}`,
+      status: 200,
+      expect: { ...media, "content-type": "image/jpeg", "cache-control": IMMUTABLE },
+    },
+    {
+      name: "passes on a variant with a stale spec hash",
+      target: "/media/photos/cat.jpg.thumb-00000000.webp",
+      status: 404,
+    },
+    {
+      name: "passes on a variant of a variant",
+      target: `/media/${THUMB}${THUMB_SUFFIX}`,
+      status: 404,
+    },
+    {
+      name: "answers 404 to a variant of a dotfile",
+      target: `/media/.secret.jpg${THUMB_SUFFIX}`,
+      status: 404,
+    },
+    {
+      name: "answers 404 to a variant behind an encoded slash",
+      target: `/media/photos%2Fcat.jpg${THUMB_SUFFIX}`,
+      status: 404,
+    },
+    {
+      name: "answers 404 to a variant with a control character",
+      target: `/media/photos/c%01at.jpg${THUMB_SUFFIX}`,
+      status: 404,
+    },
   ];
 }

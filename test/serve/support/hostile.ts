@@ -63,4 +63,24 @@ export const HOSTILE_TARGETS: ReadonlyArray<[string, Buffer]> = [
   ["tab in the target", ascii("/static/..\tsecret.txt")],
   ["asterisk-form", ascii("*")],
   ["empty target", ascii("")],
+  ["encoded control character", ascii("/static/js/app%01.js")],
+  ["encoded escape character", ascii("/static/js/%1bapp.js")],
+  ["encoded DEL", ascii("/static/js/app.js%7f")],
+  ["encoded CR LF", ascii("/static/js/app.js%0d%0aX-Injected:%201")],
 ];
+
+/**
+ * The same targets under another prefix (`/media/`), with `suffix` added to
+ * the path (before any query): a variant suffix makes every one of them ask
+ * for an image variant. Targets that never named the prefix stay as they are.
+ */
+export function hostileTargetsUnder(prefix: string, suffix = ""): ReadonlyArray<[string, Buffer]> {
+  return HOSTILE_TARGETS.map(([label, target]) => {
+    let text = target.toString("latin1");
+    if (!text.includes("/static/")) return [label, target];
+    text = text.replaceAll("/static/", prefix);
+    const query = text.indexOf("?");
+    text = query === -1 ? text + suffix : text.slice(0, query) + suffix + text.slice(query);
+    return [label, Buffer.from(text, "latin1")];
+  });
+}

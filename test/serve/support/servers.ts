@@ -5,15 +5,17 @@ import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
-import { stowageFastify } from "../../../src/serve/adapters/fastify.js";
-import { fetchHandler } from "../../../src/serve/adapters/fetch.js";
+import { fastifyPlugin } from "../../../src/serve/adapters/fastify.js";
+import { type FetchHandlerOptions, fetchHandler } from "../../../src/serve/adapters/fetch.js";
 import { nodeHandler } from "../../../src/serve/adapters/node.js";
-import type { StaticFiles } from "../../../src/serve/files.js";
-import { createStaticServer } from "../../../src/serve/server.js";
+import type { ServeHandler } from "../../../src/serve/core.js";
+import { createStandaloneServer } from "../../../src/serve/server.js";
 
 export interface Running {
   name: string;
   port: number;
+  /** The node:http server underneath, whatever the framework. */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -31,23 +33,24 @@ function closer(server: Server): () => Promise<void> {
     });
 }
 
-type Starter = (files: StaticFiles) => Promise<Running>;
+type Starter = (handler: ServeHandler, fetchOptions?: FetchHandlerOptions) => Promise<Running>;
 
-/** `node:http` is mounted bare (no `next`), so it has no app route behind it. */
+/** Adapters with an app behind them: what the handler does not serve reaches the app's `/app` route. */
+export const WITH_APP = new Set(["express", "fastify", "hono"]);
+
+/** The standalone server and bare `node:http` have no app route behind them. */
 export const adapters: Record<string, Starter> = {
-  async standalone(files) {
-    const server = createStaticServer(files, {
-      fallback: (req, res, next) => (req.url === "/app" ? res.end("app route") : next?.()),
-    });
-    return { name: "standalone", port: await listen(server), close: closer(server) };
+  async standalone(handler) {
+    const server = createStandaloneServer(handler);
+    return { name: "standalone", port: await listen(server), server, close: closer(server) };
   },
-  async "node:http"(files) {
-    const server = createServer(nodeHandler(files));
-    return { name: "node:http", port: await listen(server), close: closer(server) };
+  async "node:http"(handler) {
+    const server = createServer(nodeHandler(handler));
+    return { name: "node:http", port: await listen(server), server, close: closer(server) };
   },
-  async express(files) {
+  async express(handler) {
     const app = express();
-    app.use(nodeHandler(files));
+    app.use(nodeHandler(handler));
     app.get("/app", (_req, res) => {
       res.send("app route");
     });
@@ -55,24 +58,25 @@ export const adapters: Record<string, Starter> = {
       res.status(404).type("text/plain").send("express 404");
     });
     const server = createServer(app);
-    return { name: "express", port: await listen(server), close: closer(server) };
+    return { name: "express", port: await listen(server), server, close: closer(server) };
   },
-  async fastify(files) {
+  async fastify(handler) {
     const app = Fastify();
-    await app.register(stowageFastify, { files });
+    await app.register(fastifyPlugin(handler));
     app.get("/app", async () => "app route");
     await app.listen({ port: 0, host: "127.0.0.1" });
     return {
       name: "fastify",
       port: (app.server.address() as AddressInfo).port,
+      server: app.server,
       close: async () => {
         app.server.closeAllConnections();
         await app.close();
       },
     };
   },
-  async hono(files) {
-    const handle = fetchHandler(files);
+  async hono(handler, fetchOptions) {
+    const handle = fetchHandler(handler, fetchOptions);
     const app = new Hono();
     app.use("*", async (c, next) => (await handle(c.req.raw)) ?? next());
     app.get("/app", (c) => c.text("app route"));
@@ -81,6 +85,11 @@ export const adapters: Record<string, Starter> = {
     await new Promise<void>((resolve) =>
       server.listening ? resolve() : server.once("listening", () => resolve()),
     );
-    return { name: "hono", port: (server.address() as AddressInfo).port, close: closer(server) };
+    return {
+      name: "hono",
+      port: (server.address() as AddressInfo).port,
+      server,
+      close: closer(server),
+    };
   },
 };

@@ -1,15 +1,23 @@
 /**
- * Start-up scan of `static.root` into the in-memory file table. This is the
- * only place the production server touches the filesystem by name; requests
- * only ever look keys up in the table it returns.
+ * Start-up scan of `static.root` into the in-memory file table. Requests only
+ * ever look keys up in the table it returns; a streamed file is then opened
+ * by the real path the scan found, never by a path built from the URL.
  */
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { StowageError } from "../errors.js";
-import { MANIFEST_NAME, readManifestSync } from "../static/manifest.js";
-import { type FileEntry, makeVariant, type Variant } from "./core.js";
-import type { Encoding } from "./encoding.js";
-import { CACHE_IMMUTABLE, CACHE_SHORT, contentTypeFor, etagFor } from "./headers.js";
+import { StowageError } from "../../errors.js";
+import { MANIFEST_NAME, readManifestSync } from "../../static/manifest.js";
+import type { Encoding } from "../encoding.js";
+import { CACHE_IMMUTABLE, CACHE_SHORT, etagFor, type HeaderFacts } from "../headers.js";
+import { contentTypeFor } from "../mime.js";
+import { type Encoded, inMemory } from "./respond.js";
+
+/** A servable file: its stored encodings, smallest first. */
+export interface FileEntry {
+  variants: readonly Encoded[];
+  /** `variants.map(v => v.encoding)`, kept for negotiation without allocating. */
+  encodings: readonly Encoding[];
+}
 
 /** Options of the production file table. */
 export interface TableOptions {
@@ -48,7 +56,8 @@ interface ScannedFile {
   /** Real path on disk. */
   file: string;
   size: number;
-  mtime: number;
+  mtimeMs: number;
+  ino: number;
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -112,7 +121,7 @@ export function scanRoot(root: string, linkTargets: readonly string[]): Map<stri
       }
       if (info.isDirectory()) walk(real, `${key}/`, depth + 1);
       else if (info.isFile()) {
-        files.set(key, { file: real, size: info.size, mtime: Math.floor(info.mtimeMs / 1000) });
+        files.set(key, { file: real, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino });
       }
     }
     walking.delete(dir);
@@ -157,12 +166,12 @@ function chooseInMemory(
   return chosen;
 }
 
-/** Scan `root` and build the table: key -> entry with every response prepared. */
+/** Scan `root` and build the table: key -> entry, with the responses of in-memory files prepared. */
 export function buildTable(options: TableOptions): Map<string, FileEntry> {
   const scanned = scanRoot(options.root, options.linkTargets ?? []);
   const hashed = new Set(Object.values(readManifestSync(options.root)?.paths ?? {}));
   const groups = groupVariants(scanned);
-  const inMemory = chooseInMemory(
+  const held = chooseInMemory(
     [...groups.values()].flatMap((group) => [...group.values()]),
     options.memoryBudget ?? 64 * 1024 * 1024,
     options.maxMemoryFileSize ?? 256 * 1024,
@@ -171,33 +180,37 @@ export function buildTable(options: TableOptions): Map<string, FileEntry> {
   const table = new Map<string, FileEntry>();
   for (const [key, group] of groups) {
     const original = group.get("identity")!;
-    const contentType = contentTypeFor(key);
-    const lastModified = new Date(original.mtime * 1000).toUTCString();
-    const cacheControl = hashed.has(key) ? CACHE_IMMUTABLE : CACHE_SHORT;
-    const vary = group.size > 1;
-    const variants: Variant[] = [];
+    const mtime = Math.floor(original.mtimeMs / 1000);
+    const common = {
+      contentType: contentTypeFor(key),
+      mtime,
+      lastModified: new Date(mtime * 1000).toUTCString(),
+      cacheControl: hashed.has(key) ? CACHE_IMMUTABLE : CACHE_SHORT,
+      vary: group.size > 1,
+      cors: true,
+    };
+    const variants: Encoded[] = [];
     for (const [encoding, file] of group) {
       // Read before building the headers, so Content-Length matches the bytes held.
-      const data = inMemory.has(file) ? readFileSync(file.file) : undefined;
+      const data = held.has(file) ? readFileSync(file.file) : undefined;
       const size = data?.length ?? file.size;
-      const facts = {
-        contentType,
+      const facts: HeaderFacts = {
+        ...common,
         size,
         encoding,
-        etag: etagFor(size, file.mtime),
-        lastModified,
-        cacheControl,
-        vary,
+        etag: etagFor(size, Math.floor(file.mtimeMs / 1000)),
       };
-      variants.push(makeVariant(facts, file.file, data));
+      variants.push({
+        encoding,
+        file: file.file,
+        facts,
+        scanned: { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino },
+        memory: data === undefined ? undefined : inMemory(facts, data),
+      });
     }
     // Smallest first; on a tie identity wins, since every client can read it.
-    variants.sort((a, b) => a.size - b.size || (a.encoding === "identity" ? -1 : 1));
-    table.set(key, {
-      mtime: original.mtime,
-      variants,
-      encodings: variants.map((variant) => variant.encoding),
-    });
+    variants.sort((a, b) => a.facts.size - b.facts.size || (a.encoding === "identity" ? -1 : 1));
+    table.set(key, { variants, encodings: variants.map((variant) => variant.encoding) });
   }
   return table;
 }
