@@ -117,10 +117,13 @@ test("a failed saveTo keeps the temp file for cleanup, which then removes it", a
 test("the public API of stowage/uploads", () => {
   expect(Object.keys(uploads).sort()).toMatchInlineSnapshot(`
     [
+      "ChecksumMismatchError",
       "KB",
       "MB",
       "MalformedUploadError",
       "NON_FIELD_ERRORS",
+      "PendingUploadMissingError",
+      "TicketError",
       "UPLOAD_DEFAULTS",
       "UnsafeFilenameError",
       "UploadAbortedError",
@@ -132,6 +135,8 @@ test("the public API of stowage/uploads", () => {
       "UploadTimeoutError",
       "UploadValidationError",
       "UploadedFile",
+      "clientAssetDir",
+      "createDirectUploads",
       "defaultTmpDir",
       "detectContentType",
       "extensionOf",
