@@ -17,6 +17,7 @@ export {
   type ResolvedDirectOptions,
   type SweepPendingOptions,
   type SweepPendingReport,
+  type Ticket,
   TicketError,
   type TicketProblem,
   type TrackingUnit,

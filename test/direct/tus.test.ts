@@ -143,6 +143,45 @@ describe("resumable uploads over tus", () => {
     expect(left).toEqual([]);
   });
 
+  it("moves a finished upload at confirm when its move failed as it finished", async () => {
+    // The storage fails the first write to a pending key (not a ticket's mark), as an outage would.
+    let failNext = true;
+    const flaky: Storage = {
+      ...storage,
+      async save(name, content, options) {
+        if (failNext && name.startsWith("_pending/") && !name.includes("/claims/")) {
+          failNext = false;
+          throw new Error("the storage is unreachable");
+        }
+        return storage.save(name, content, options);
+      },
+    };
+    const flakyDirect = directFor({ default: flaky }, { tusPath: "/uploads/tus/" });
+    const flakyTus = await flakyDirect.tus({ directory: tusDir });
+    const server = createServer((req, res) => void flakyTus.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const flakyApp = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const bytes = document(2048);
+      const prepared = await flakyDirect.prepare({
+        field: "document",
+        filename: "a.pdf",
+        size: bytes.length,
+        method: "tus",
+      });
+      const metadata = prepared.upload.method === "TUS" ? prepared.upload.metadata : {};
+      const created = await createUpload(flakyApp, "/uploads/tus/", bytes.length, metadata);
+      const url = new URL(created.headers.get("location") as string, flakyApp);
+      expect((await patch(url, 0, bytes)).status).toBe(500);
+      const confirmed = await flakyDirect.confirm(prepared.ticket);
+      expect(sha256(await storage.read(confirmed.name))).toBe(sha256(bytes));
+      expect(await tusFiles()).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("removes expired incomplete uploads and keeps young ones", async () => {
     const urls: URL[] = [];
     for (const _ of [1, 2]) {

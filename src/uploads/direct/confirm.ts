@@ -72,12 +72,17 @@ export async function confirmUpload(
   options: ResolvedDirectOptions,
   token: unknown,
   confirm: ConfirmOptions = {},
+  finishTus?: (ticket: Ticket) => Promise<boolean>,
 ): Promise<ConfirmedUpload> {
   const ticket = openTicket(options, token, confirm);
   const field = options.fields[ticket.field];
   if (!field || field.storage !== ticket.storage) throw new TicketError("invalid");
   const storage = options.storages[ticket.storage];
-  const pending = await storage.stat(ticket.key);
+  let pending = await storage.stat(ticket.key);
+  // A finished tus upload whose move to the pending key failed is still in the tus store.
+  if (pending === null && ticket.method === "tus" && (await finishTus?.(ticket))) {
+    pending = await storage.stat(ticket.key);
+  }
   if (pending === null) throw new PendingUploadMissingError(ticket.field);
   if (pending.size > field.maxSize) {
     await storage.delete(ticket.key);

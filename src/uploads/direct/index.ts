@@ -49,14 +49,24 @@ export interface DirectUploads {
  */
 export function createDirectUploads(options: DirectUploadOptions): DirectUploads {
   const resolved = resolveDirectOptions(options);
+  let tus: TusUploads | undefined;
   return {
     options: resolved,
     prepare: (request, context) => prepareUpload(resolved, request, context),
-    confirm: (ticket, confirmOptions) => confirmUpload(resolved, ticket, confirmOptions),
+    confirm: (ticket, confirmOptions) =>
+      confirmUpload(
+        resolved,
+        ticket,
+        confirmOptions,
+        (opened) => tus?.finish(opened) ?? Promise.resolve(false),
+      ),
     nodeHandler: () => nodeEndpoint(resolved),
     fetchHandler: () => fetchEndpoint(resolved),
     fastifyHook: () => fastifyHook(resolved.endpoint, nodeEndpoint(resolved)),
-    tus: (tusOptions) => createTusUploads(resolved, tusOptions),
+    async tus(tusOptions) {
+      tus = await createTusUploads(resolved, tusOptions);
+      return tus;
+    },
     sweepPending: (sweepOptions) => sweepPending(resolved, sweepOptions),
   };
 }
@@ -81,4 +91,5 @@ export {
 export type { DirectField, DirectUploadOptions, ResolvedDirectOptions } from "./options.js";
 export type { PreparedUpload, PrepareRequest } from "./prepare.js";
 export type { SweepPendingOptions, SweepPendingReport } from "./sweep.js";
+export type { Ticket } from "./ticket.js";
 export type { TusDataStore, TusOptions, TusUploads } from "./tus.js";

@@ -47,6 +47,12 @@ export interface TusUploads {
   fastifyHook(): FastifyOnRequest;
   /** Deletes incomplete uploads past `expiresAfter`; returns how many. */
   removeExpired(): Promise<number>;
+  /**
+   * Moves the ticket's upload to its pending key if it is complete in the
+   * tus store (its move failed when it finished); `false` when it is not
+   * there or not complete. Confirm calls it before giving up.
+   */
+  finish(ticket: Ticket): Promise<boolean>;
 }
 
 type TusModule = typeof import("@tus/server");
@@ -180,6 +186,17 @@ export async function createTusUploads(
         server.handle(req, res).catch(next);
       }),
     removeExpired: () => server.cleanUpExpiredUploads(),
+    async finish(ticket) {
+      let upload: Upload;
+      try {
+        upload = await store.getUpload(uploadId(ticket));
+      } catch {
+        return false;
+      }
+      if (upload.size === undefined || upload.offset !== upload.size) return false;
+      await moveFinished(options, store, upload, ticket);
+      return true;
+    },
   };
 }
 
