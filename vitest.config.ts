@@ -1,6 +1,18 @@
+import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    alias: [
+      {
+        // The compression worker runs on threads, outside vitest: use its build.
+        find: /^\.\/worker-url\.js$/,
+        replacement: fileURLToPath(
+          new URL("./test/helpers/compress-worker-url.ts", import.meta.url),
+        ),
+      },
+    ],
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -12,6 +24,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: [...configDefaults.exclude, "test/package/packed/**"],
+          // Builds what runs outside vitest (worker threads, child processes) once.
+          globalSetup: ["test/global-setup.ts"],
         },
       },
       {

@@ -159,6 +159,11 @@ async function main(): Promise<void> {
     }
     if (!flags.skipStowage) {
       rmSync(stowageRoot, { recursive: true, force: true });
+      // The incremental state lives beside the root: a cold run starts without it too.
+      rmSync(path.join(path.dirname(stowageRoot), ".stowage-cache", path.basename(stowageRoot)), {
+        recursive: true,
+        force: true,
+      });
       const cold = await runStowage(stowageSetup);
       stowage.cold.push(cold.seconds);
       stowage.coldCpu.push(cold.cpuSeconds);

@@ -5,6 +5,7 @@
 //
 //   npm run bench -- compress [--quick] [--dir PATH]
 //
+// The compressor is measured from dist/ (built first, incrementally).
 // --dir defaults to bench/.work/corpus (laid out by `npm run bench -- collect`)
 // and falls back to Django admin's static files; --quick uses only those.
 import { spawnSync } from "node:child_process";
@@ -22,9 +23,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import zlib from "node:zlib";
-import { createCompressor, shouldCompress } from "../../src/static/compress/index.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+// The compressor runs its worker from the built package (a thread cannot load
+// TypeScript), so measure dist/ after an incremental build.
+spawnSync("npm", ["run", "--silent", "build"], { cwd: path.join(HERE, "../.."), stdio: "inherit" });
+const { createCompressor, shouldCompress } = (await import(
+  path.join(HERE, "../../dist/static/compress/index.js")
+)) as typeof import("../../src/static/compress/index.js");
 const ADMIN = "/usr/lib/python3/dist-packages/django/contrib/admin/static";
 const PYTHON = "/usr/bin/python3"; // Debian's, where python3-whitenoise and python3-brotli live
 

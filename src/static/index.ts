@@ -1,6 +1,6 @@
 export { checkStaticConfig } from "./check.js";
 export type { CollectOptions, CollectPhase, CollectSummary } from "./collect/index.js";
-export { collect, VARIANT_EXTENSIONS } from "./collect/index.js";
+export { CollectLockedError, collect, VARIANT_EXTENSIONS } from "./collect/index.js";
 export { LayoutError } from "./collect/layout.js";
 export type { Duplicate, FinderListing, FinderOptions, FoundFile } from "./finders.js";
 export {

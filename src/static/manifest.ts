@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { StowageError } from "../errors.js";
 
@@ -76,10 +75,7 @@ export function readManifestSync(root: string): Manifest | null {
   return parseManifest(text, file);
 }
 
-/** Write the manifest atomically (temp file + rename), so readers never see half of it. */
-export async function writeManifest(root: string, manifest: Manifest): Promise<void> {
-  const file = path.join(root, MANIFEST_NAME);
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(temp, file);
+/** The manifest as written to `staticfiles.json`. */
+export function manifestText(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }

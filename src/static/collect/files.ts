@@ -10,16 +10,26 @@ async function ensureDir(dir: string): Promise<void> {
   madeDirs.add(dir);
 }
 
+/** `.name.<8 hex>.tmp` beside `file`: hidden from servers (a dotfile) and recognisable after a crash. */
+function tempNameFor(file: string): string {
+  return path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+}
+
+/** Whether a file name (no folder) is one of the temp names above. */
+export function isTempName(name: string): boolean {
+  return /^\..+\.[0-9a-f]{8}\.tmp$/.test(name);
+}
+
 /**
  * Write through a temp file in the same folder and rename it into place, so
  * a server reading the root never sees half a file.
  */
 export async function writeAtomic(file: string, content: Uint8Array): Promise<void> {
   await ensureDir(path.dirname(file));
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`,
-  );
+  const temp = tempNameFor(file);
   try {
     await writeFile(temp, content);
     await rename(temp, file);
@@ -37,10 +47,7 @@ export async function linkAtomic(file: string, target: string): Promise<void> {
   } catch {
     // Nothing there yet.
   }
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`,
-  );
+  const temp = tempNameFor(file);
   await symlink(target, temp);
   await rename(temp, file);
 }

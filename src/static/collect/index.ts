@@ -1,76 +1,43 @@
-import { mkdir, rm } from "node:fs/promises";
-import type { CompressionFormat, ResolvedConfig } from "../../config/types.js";
-import { createCompressor, shouldCompress } from "../compress/index.js";
-import { createFinder, type Duplicate } from "../finders.js";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import type { CompressionFormat } from "../../config/types.js";
+import { shouldCompress } from "../compress/index.js";
+import { createFinder } from "../finders.js";
 import { hashFiles } from "../hashing.js";
-import { MANIFEST_NAME, type Manifest, writeManifest } from "../manifest.js";
+import { MANIFEST_NAME, manifestText } from "../manifest.js";
 import { findViteBuilds } from "../vite.js";
-import { forgetDirs } from "./files.js";
+import { forgetDirs, writeAtomic } from "./files.js";
 import { checkLayout } from "./layout.js";
 import { mapLimit } from "./limit.js";
+import { acquireLock } from "./lock.js";
+import type { CollectOptions, CollectSummary } from "./options.js";
 import {
   allOutputsPresent,
+  leftoversIn,
   listRoot,
   manifestOf,
   type Output,
   outputIsPresent,
   planOutputs,
+  removeLeftovers,
   sha256,
-  writeContent,
-  writeVariants,
 } from "./outputs.js";
-import { type CollectStorage, uploadFile, uploadManifest } from "./remote.js";
+import { uploadFile, uploadManifest } from "./remote.js";
 import { readSources, sameSources, stampSources } from "./sources.js";
-import { emptyState, type OutputRecord, readState, writeState } from "./state.js";
+import {
+  cacheDirOf,
+  emptyState,
+  LOCK_FILE,
+  type OutputRecord,
+  readState,
+  writeState,
+} from "./state.js";
+import { writeRoot } from "./write-root.js";
 
+export { CollectLockedError } from "./lock.js";
+export type { CollectOptions, CollectPhase, CollectSummary } from "./options.js";
 export { VARIANT_EXTENSIONS } from "./outputs.js";
-
-export type CollectPhase = "find" | "read" | "hash" | "compress" | "write";
-
-export interface CollectOptions {
-  /** The resolved `static` section of the config. */
-  static: ResolvedConfig["static"];
-  /** Empty `static.root` before collecting. @default false */
-  clear?: boolean;
-  /** Compute everything, write nothing, and list what would be written. @default false */
-  dryRun?: boolean;
-  /** Symlink originals to their sources instead of copying them. @default false */
-  link?: boolean;
-  /** Compression worker threads. @default os.availableParallelism() */
-  workers?: number;
-  /** Brotli quality, 0-11; 11 is WhiteNoise's, 2.4x slower for about 1.5% smaller files. @default 10 */
-  brotliQuality?: number;
-  onProgress?: (phase: CollectPhase, done: number, total: number) => void;
-  /**
-   * Upload to this storage (e.g. S3) instead of writing into `static.root`.
-   * Hashed files get immutable caching and are skipped when already there;
-   * the manifest is uploaded last. The manifest and the incremental state are
-   * still written to `static.root`, where `staticUrl` reads them. Variants are
-   * not uploaded: object stores do not negotiate encodings; let the CDN do it.
-   */
-  storage?: CollectStorage;
-}
-
-export interface CollectSummary {
-  /** Source files found (winners only). */
-  files: number;
-  /** Originals copied or linked because they were new or changed. */
-  collected: number;
-  /** Originals already up to date. */
-  unchanged: number;
-  /** Hashed copies written. */
-  hashed: number;
-  /** Variants written, per encoding. */
-  compressed: Partial<Record<CompressionFormat, number>>;
-  /** Bytes written (copies, hashed copies, variants). */
-  bytes: number;
-  duplicates: Duplicate[];
-  ms: number;
-  dryRun: boolean;
-  /** What was (or, with `dryRun`, would be) written, relative to the root. */
-  written: string[];
-  manifest: Manifest | null;
-}
+export { cacheDirOf } from "./state.js";
 
 function settingsFingerprint(options: CollectOptions): string {
   const { url, hash, compress } = options.static;
@@ -84,20 +51,37 @@ function settingsFingerprint(options: CollectOptions): string {
  * and write the manifest last. Everything that can fail (finding, reading,
  * resolving references) happens before the first write, so a failed collect
  * leaves the previous manifest and files in force.
+ *
+ * One collect writes into a root at a time: a second one throws
+ * `CollectLockedError` before writing anything. A collect stopped at any
+ * point (even by `kill -9`) leaves every variant agreeing with its file, and
+ * the next collect finishes the job: see `writeRoot` and `CollectState`.
  */
 export async function collect(options: CollectOptions): Promise<CollectSummary> {
   const started = performance.now();
+  checkLayout(options.static);
+  if (options.dryRun) return collectUnlocked(options, started);
+  const cacheDir = cacheDirOf(options.static.root);
+  const lock = await acquireLock(path.join(cacheDir, LOCK_FILE));
+  try {
+    return await collectUnlocked(options, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function collectUnlocked(options: CollectOptions, started: number): Promise<CollectSummary> {
   const config = options.static;
   const root = config.root;
+  const cacheDir = cacheDirOf(root);
   const dryRun = Boolean(options.dryRun);
   const progress = options.onProgress ?? (() => {});
-  checkLayout(config);
 
   progress("find", 0, 1);
   const listing = await createFinder(config).list();
   progress("find", 1, 1);
   const settings = settingsFingerprint(options);
-  const previous = options.clear ? null : await readState(root);
+  const previous = options.clear ? null : await readState(cacheDir);
   const state = previous && previous.settings === settings ? previous : null;
   const stamps = await stampSources(listing.files);
 
@@ -116,12 +100,16 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   };
 
   const remote = options.storage;
-  // What the root holds matters only against a previous state, and only for a local root.
-  const present = remote || !state ? new Set<string>() : await listRoot(root);
+  // One listing of the root tells which outputs are still there, which
+  // variants to remove before a file is replaced, and what a crash left.
+  const present = remote ? new Set<string>() : await listRoot(root);
   if (
     state &&
     sameSources(state, stamps) &&
-    (remote !== undefined || allOutputsPresent(present, state))
+    (remote !== undefined ||
+      ((!config.hash || present.has(MANIFEST_NAME)) &&
+        allOutputsPresent(present, state) &&
+        leftoversIn(present, new Set()).length === 0))
   ) {
     summary.unchanged = listing.files.size;
     summary.ms = Math.round(performance.now() - started);
@@ -181,11 +169,19 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     return summary;
   }
 
-  if (options.clear) await clearRoot(root);
-
   const nextState = emptyState(settings);
-  nextState.sources = stamps;
   for (const [name, record] of reused) nextState.outputs[name] = record;
+  // The journal: until this collect ends, the state names only the outputs
+  // it leaves alone, and no sources. After a crash the next collect cannot
+  // take the "unchanged" path and rewrites everything this one may have touched.
+  await writeState(cacheDir, nextState);
+  if (options.clear) {
+    await clearRoot(root);
+    present.clear();
+  } else {
+    await removeLeftovers(root, present, new Set(outputs.map((o) => o.path)));
+  }
+
   const record = (output: Output, kept: CompressionFormat[]) => {
     nextState.outputs[output.path] = {
       sha: output.sha,
@@ -205,69 +201,35 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
       progress("write", ++uploaded, toWrite.length);
     });
   } else {
-    // Files are written while the threads compress; each file's variants as soon as they come back.
-    const bySha = new Map<string, Output[]>();
-    for (const output of toWrite) bySha.set(output.sha, [...(bySha.get(output.sha) ?? []), output]);
-    const variantWrites: Promise<void>[] = [];
-    const saveVariants = (
-      outputs: readonly Output[],
-      variants: Partial<Record<CompressionFormat, Uint8Array>>,
-    ) => {
-      for (const output of outputs) {
-        const done = writeVariants(root, output.path, variants).then(({ bytes, kept }) => {
-          summary.bytes += bytes;
-          for (const format of kept) {
-            summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
-          }
-          record(output, kept);
-        });
-        // Awaited below; until then a failure must not count as unhandled.
-        done.catch(() => {});
-        variantWrites.push(done);
-      }
-    };
-    const compressor =
-      jobs.size > 0
-        ? createCompressor({
-            formats,
-            workers: options.workers,
-            brotliQuality: options.brotliQuality,
-          })
-        : null;
-    const compressing = compressor
-      ? compressor
-          .compress(
-            [...jobs.values()].map((o) => ({ id: o.sha, path: o.path, content: o.content })),
-            (done, total, outcome) => {
-              if (outcome) saveVariants(bySha.get(outcome.id) ?? [], outcome.variants);
-              progress("compress", done, total);
-            },
-          )
-          .finally(() => compressor.close())
-      : Promise.resolve([]);
-    let written = 0;
-    const writing = mapLimit(toWrite, 16, async (output) => {
-      summary.bytes += await writeContent(root, output);
-      summary.written.push(output.path);
-      // Not compressed this time: remove whatever variants an older content had.
-      if (!jobs.has(output.sha)) saveVariants([output], {});
-      progress("write", ++written, toWrite.length);
+    await writeRoot({
+      root,
+      outputs: toWrite,
+      jobs,
+      present,
+      compressor: { formats, workers: options.workers, brotliQuality: options.brotliQuality },
+      onFile(output, bytes) {
+        summary.bytes += bytes;
+        summary.written.push(output.path);
+      },
+      onDone(output, kept, bytes) {
+        summary.bytes += bytes;
+        for (const format of kept) {
+          summary.compressed[format] = (summary.compressed[format] ?? 0) + 1;
+        }
+        record(output, kept);
+      },
+      progress,
     });
-    await Promise.all([compressing, writing]);
-    // Every callback has run by now, so the list of variant writes is complete.
-    await Promise.all(variantWrites);
   }
 
   if (config.hash && hashedFiles) {
     summary.manifest = manifestOf(hashedFiles);
-    if (remote) {
-      await uploadManifest(remote, MANIFEST_NAME, `${JSON.stringify(summary.manifest, null, 2)}\n`);
-    }
-    await mkdir(root, { recursive: true });
-    await writeManifest(root, summary.manifest);
+    const text = manifestText(summary.manifest);
+    if (remote) await uploadManifest(remote, MANIFEST_NAME, text);
+    await writeAtomic(path.join(root, MANIFEST_NAME), new TextEncoder().encode(text));
   }
-  await mkdir(root, { recursive: true });
-  await writeState(root, nextState);
+  nextState.sources = stamps;
+  await writeState(cacheDir, nextState);
   summary.ms = Math.round(performance.now() - started);
   return summary;
 }

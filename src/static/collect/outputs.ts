@@ -6,8 +6,9 @@ import type { CompressionFormat } from "../../config/types.js";
 import type { FoundFile } from "../finders.js";
 import type { HashedFile } from "../hashing.js";
 import { buildManifest, type Manifest } from "../manifest.js";
-import { linkAtomic, removeIfPresent, writeAtomic } from "./files.js";
-import { type CollectState, type OutputRecord, STATE_NAME } from "./state.js";
+import { isTempName, linkAtomic, removeIfPresent, writeAtomic } from "./files.js";
+import { mapLimit } from "./limit.js";
+import { type CollectState, LEGACY_STATE_NAME, type OutputRecord } from "./state.js";
 
 /** Extension of each precompressed variant. */
 export const VARIANT_EXTENSIONS: Record<CompressionFormat, string> = {
@@ -55,15 +56,22 @@ export async function listRoot(root: string): Promise<Set<string>> {
   return found;
 }
 
-/** True when an output and every variant its record names are in the root. */
+const FORMATS = Object.keys(VARIANT_EXTENSIONS) as CompressionFormat[];
+
+/**
+ * True when the root holds an output with exactly the variants its record
+ * names: a variant missing, or one the record does not know (left by
+ * something else), means the output must be written again.
+ */
 export function outputIsPresent(present: Set<string>, name: string, record: OutputRecord): boolean {
   if (!present.has(name)) return false;
-  return record.variants.every((format) => present.has(name + VARIANT_EXTENSIONS[format]));
+  return FORMATS.every(
+    (format) => present.has(name + VARIANT_EXTENSIONS[format]) === record.variants.includes(format),
+  );
 }
 
-/** True when everything the last collect wrote is still there. */
+/** True when everything the last collect wrote is still there, as it left it. */
 export function allOutputsPresent(present: Set<string>, state: CollectState): boolean {
-  if (!present.has(STATE_NAME)) return false;
   return Object.entries(state.outputs).every(([name, record]) =>
     outputIsPresent(present, name, record),
   );
@@ -119,27 +127,35 @@ export async function writeContent(root: string, output: Output): Promise<number
 }
 
 /**
- * Write the variants an output earned and remove the ones it did not: a
- * variant of older content must not outlive it.
+ * Remove every variant of `name` the root holds. Runs before the output
+ * itself is replaced: from then on its variants are absent or of its new
+ * content, never of the old one.
  */
+export async function removeVariants(
+  root: string,
+  name: string,
+  present: Set<string>,
+): Promise<void> {
+  for (const format of FORMATS) {
+    const variant = name + VARIANT_EXTENSIONS[format];
+    if (present.has(variant)) await removeIfPresent(path.join(root, variant));
+  }
+}
+
+/** Write the variants an output earned, once the output itself holds the content they were made from. */
 export async function writeVariants(
   root: string,
   name: string,
   variants: Partial<Record<CompressionFormat, Uint8Array>>,
 ): Promise<{ bytes: number; kept: CompressionFormat[] }> {
-  const file = path.join(root, name);
   let bytes = 0;
   const kept: CompressionFormat[] = [];
-  for (const format of ["br", "gzip", "zstd"] as const) {
-    const variantFile = file + VARIANT_EXTENSIONS[format];
+  for (const format of FORMATS) {
     const data = variants[format];
-    if (data) {
-      await writeAtomic(variantFile, data);
-      kept.push(format);
-      bytes += data.byteLength;
-    } else {
-      await removeIfPresent(variantFile);
-    }
+    if (!data) continue;
+    await writeAtomic(path.join(root, name + VARIANT_EXTENSIONS[format]), data);
+    kept.push(format);
+    bytes += data.byteLength;
   }
   return { bytes, kept };
 }
@@ -153,4 +169,27 @@ export function manifestOf(hashedFiles: Map<string, HashedFile>): Manifest {
     integrity[file.hashedPath] = sha384(file.content);
   }
   return buildManifest(paths, integrity);
+}
+
+/**
+ * Remove what an interrupted collect or an older version left in the root:
+ * temp files (never an output of this run) and the state file older versions
+ * kept inside the root, which would make the tree differ between machines.
+ */
+export function leftoversIn(present: Set<string>, outputs: Set<string>): string[] {
+  return [...present].filter(
+    (name) =>
+      !outputs.has(name) && (name === LEGACY_STATE_NAME || isTempName(path.posix.basename(name))),
+  );
+}
+
+export async function removeLeftovers(
+  root: string,
+  present: Set<string>,
+  outputs: Set<string>,
+): Promise<void> {
+  await mapLimit(leftoversIn(present, outputs), 16, async (name) => {
+    await removeIfPresent(path.join(root, name));
+    present.delete(name);
+  });
 }

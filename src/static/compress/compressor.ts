@@ -2,9 +2,9 @@ import type { CompressionFormat } from "../../config/types.js";
 import type { CodecSettings } from "./codecs.js";
 import { CompressionFailedError, CompressorClosedError } from "./errors.js";
 import { type CompressorOptions, resolveCompressorOptions } from "./options.js";
-import { WorkerPool } from "./pool.js";
+import { type CompressionPool, createPool } from "./pool.js";
 import { shouldCompress } from "./skip.js";
-import type { WorkerJob, WorkerResult } from "./worker.js";
+import type { WorkerJob } from "./worker.js";
 
 /** One file to compress. */
 export interface CompressJob {
@@ -46,15 +46,6 @@ export interface Compressor {
 }
 
 /**
- * The worker module beside this one: `worker.js` in dist/, `worker.ts` when
- * running from source under vitest or tsx.
- */
-function workerUrl(): URL {
-  const fromSource = import.meta.url.endsWith(".ts");
-  return new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url);
-}
-
-/**
  * Creates a compressor. Options are checked here, so a bad level or an
  * unavailable format (zstd without Node >= 22.15 or the optional package)
  * throws at once with a typed error, before any thread starts.
@@ -67,7 +58,7 @@ export function createCompressor(options: CompressorOptions): Compressor {
     gzipLevel: resolved.gzipLevel,
     zstdLevel: resolved.zstdLevel,
   };
-  const pool = new WorkerPool(workerUrl(), resolved.workers);
+  const pool = createPool(resolved.workers);
   // Enough files in flight to keep every thread busy while results travel back,
   // few enough that copies of the inputs are made just before they are needed.
   const window = resolved.workers * 2;
@@ -76,7 +67,7 @@ export function createCompressor(options: CompressorOptions): Compressor {
   return {
     compress(jobs, onProgress) {
       if (closed) return Promise.reject(new CompressorClosedError());
-      return runBatch(jobs, { pool, settings, window, onProgress });
+      return runBatch(jobs, { pool, settings, window, onProgress, closed: () => closed });
     },
     get threadCount() {
       return pool.threadCount;
@@ -89,14 +80,16 @@ export function createCompressor(options: CompressorOptions): Compressor {
 }
 
 interface BatchContext {
-  pool: WorkerPool;
+  pool: CompressionPool;
   settings: CodecSettings;
   window: number;
   onProgress: ((done: number, total: number, outcome?: CompressOutcome) => void) | undefined;
+  /** True once the compressor is closed: a task failing then failed because of it. */
+  closed: () => boolean;
 }
 
 function runBatch(jobs: CompressJob[], context: BatchContext): Promise<CompressOutcome[]> {
-  const { pool, settings, window, onProgress } = context;
+  const { pool, settings, window, onProgress, closed } = context;
   const total = jobs.length;
   const outcomes: CompressOutcome[] = jobs.map((job) => ({ id: job.id, variants: {} }));
   const pending = jobs
@@ -111,36 +104,44 @@ function runBatch(jobs: CompressJob[], context: BatchContext): Promise<CompressO
 
   return new Promise((resolve, reject) => {
     let next = 0;
-    let inFlight = 0;
+    const inFlight = new Set<CompressJob>();
     let failed = false;
+    const fail = (job: CompressJob, error: unknown, reason = messageOf(error)) => {
+      failed = true;
+      stopListening();
+      if (closed()) reject(new CompressorClosedError());
+      else reject(new CompressionFailedError(job.id, job.path, reason, { cause: error }));
+    };
+    // A thread that dies outside a task (the worker module cannot load) fails
+    // the batch through the first file waiting for it.
+    const stopListening = pool.onFailure((error) => {
+      const [job] = inFlight;
+      if (!failed && job) fail(job, error, `the worker thread stopped: ${messageOf(error)}`);
+    });
 
     const startMore = (): void => {
-      while (!failed && inFlight < window && next < pending.length) {
+      while (!failed && inFlight.size < window && next < pending.length) {
         const { job, index } = pending[next++];
-        inFlight++;
+        inFlight.add(job);
         // One copy, moved to the worker: the caller keeps its buffer, and a
         // small view into a big buffer does not drag the whole buffer along.
         const content = new Uint8Array(job.content);
         const message: WorkerJob = { path: job.path, content, settings };
-        pool.run(message, [content.buffer]).then(
+        pool.run(message).then(
           (result) => {
-            inFlight--;
+            inFlight.delete(job);
             if (failed) return;
-            outcomes[index].variants = (result as WorkerResult).variants;
+            outcomes[index].variants = result.variants;
             done++;
             onProgress?.(done, total, outcomes[index]);
-            if (done === total) resolve(outcomes);
-            else startMore();
+            if (done === total) {
+              stopListening();
+              resolve(outcomes);
+            } else startMore();
           },
           (error: unknown) => {
-            inFlight--;
-            if (failed) return;
-            failed = true;
-            if (error instanceof CompressorClosedError) reject(error);
-            else
-              reject(
-                new CompressionFailedError(job.id, job.path, messageOf(error), { cause: error }),
-              );
+            inFlight.delete(job);
+            if (!failed) fail(job, error);
           },
         );
       }

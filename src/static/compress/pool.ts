@@ -1,154 +1,52 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
-import { CompressorClosedError } from "./errors.js";
-import type { TaskReply, TaskRequest } from "./serve-tasks.js";
+import Tinypool from "tinypool";
+import type { WorkerJob, WorkerResult } from "./worker.js";
+import { workerUrl } from "./worker-url.js";
 
-/** One unit of work waiting for, or running on, a worker. */
-interface Task {
-  payload: unknown;
-  transfer: ArrayBuffer[];
-  resolve: (result: unknown) => void;
-  reject: (error: unknown) => void;
-}
+/** Idle threads are unreferenced (they never keep the process alive) and stop after this long. */
+const IDLE_THREAD_MS = 30_000;
 
-interface Slot {
-  worker: Worker;
-  task: Task | undefined;
-  /** The uncaught error that is about to stop this worker, if any. */
-  crash: unknown;
+/** The compressor's threads: files go in, variants come back. */
+export interface CompressionPool {
+  /** Compress one file on a thread; `content`'s buffer is moved there, not copied. */
+  run(job: WorkerJob): Promise<WorkerResult>;
+  /**
+   * Call `listener` when a thread fails outside any file: the worker module
+   * could not load, or an idle thread crashed. Returns a function that stops
+   * listening. Without a listener, such a failure would be thrown at the
+   * process as an unhandled `error` event.
+   */
+  onFailure(listener: (error: unknown) => void): () => void;
+  readonly threadCount: number;
+  close(): Promise<void>;
 }
 
 /**
- * A fixed-size pool of worker threads running one module, one task per worker
- * at a time, first come first served. Threads start on demand and are
- * unreferenced while idle, so a pool nobody closes does not keep the process
- * alive; a thread that dies fails only its own task and is replaced.
+ * Threads start on demand, up to `workers`, one file at a time each; a
+ * thread that throws fails its own file and is replaced.
  */
-export class WorkerPool {
-  readonly #url: URL;
-  readonly #size: number;
-  readonly #slots = new Set<Slot>();
-  readonly #queue: Task[] = [];
-  readonly #exited = new Set<Promise<void>>();
-  #nextTaskId = 0;
-  #closed = false;
-
-  /**
-   * @param url the worker module: a `.js` file, or a `.ts` file when running from source
-   * @param size how many threads at most (at least 1)
-   */
-  constructor(url: URL, size: number) {
-    this.#url = url;
-    this.#size = Math.max(1, Math.floor(size));
-  }
-
-  /** Threads currently alive. */
-  get threadCount(): number {
-    return this.#slots.size;
-  }
-
-  /**
-   * Runs one task. `transfer` lists ArrayBuffers in `payload` to move (not
-   * copy) to the worker; they are unusable here afterwards.
-   */
-  run(payload: unknown, transfer: ArrayBuffer[] = []): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new CompressorClosedError());
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ payload, transfer, resolve, reject });
-      this.#dispatch();
-    });
-  }
-
-  /** Fails queued and running tasks, stops every thread and waits until they have exited. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const task of this.#queue.splice(0)) task.reject(new CompressorClosedError());
-    for (const slot of this.#slots) void slot.worker.terminate();
-    await Promise.all(this.#exited);
-  }
-
-  #dispatch(): void {
-    while (this.#queue.length > 0) {
-      const slot = this.#idleSlot() ?? this.#spawn();
-      if (!slot) return;
-      const task = this.#queue.shift()!;
-      slot.task = task;
-      slot.worker.ref();
-      const request: TaskRequest = { taskId: this.#nextTaskId++, payload: task.payload };
-      slot.worker.postMessage(request, task.transfer);
-    }
-  }
-
-  #idleSlot(): Slot | undefined {
-    for (const slot of this.#slots) if (!slot.task) return slot;
-    return undefined;
-  }
-
-  #spawn(): Slot | undefined {
-    if (this.#slots.size >= this.#size) return undefined;
-    const slot: Slot = { worker: startWorker(this.#url), task: undefined, crash: undefined };
-    this.#slots.add(slot);
-    slot.worker.on("message", (reply: TaskReply) => this.#settle(slot, reply));
-    slot.worker.on("error", (error) => {
-      slot.crash = error;
-    });
-    const exited = new Promise<void>((resolve) => {
-      slot.worker.once("exit", (exitCode) => {
-        this.#slots.delete(slot);
-        this.#exited.delete(exited);
-        this.#onExit(slot, exitCode);
-        resolve();
-      });
-    });
-    this.#exited.add(exited);
-    return slot;
-  }
-
-  #settle(slot: Slot, reply: TaskReply): void {
-    const task = slot.task;
-    if (!task) return;
-    slot.task = undefined;
-    slot.worker.unref();
-    if (reply.ok) task.resolve(reply.result);
-    else task.reject(reviveError(reply.error));
-    this.#dispatch();
-  }
-
-  #onExit(slot: Slot, exitCode: number): void {
-    const task = slot.task;
-    slot.task = undefined;
-    if (task) {
-      if (this.#closed) task.reject(new CompressorClosedError());
-      else {
-        const reason = slot.crash ?? new Error(`the worker thread exited with code ${exitCode}`);
-        task.reject(reason);
-      }
-    }
-    if (!this.#closed) this.#dispatch();
-  }
-}
-
-/** Turns a serialised worker error back into an Error that keeps the worker's stack. */
-function reviveError(data: { name: string; message: string; stack?: string }): Error {
-  const error = new Error(data.message);
-  error.name = data.name;
-  if (data.stack) error.stack = data.stack;
-  return error;
-}
-
-/**
- * Node 20 cannot run a TypeScript file in a worker, and loader flags in a
- * worker's execArgv do not reach it; so when the pool runs from source
- * (vitest, tsx) the worker first registers tsx's ESM hooks, then imports the
- * module. Built code in dist/ points at the `.js` file and starts it directly.
- */
-function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith(".ts")) return new Worker(url, { execArgv: workerExecArgv() });
-  const bootstrap = `import(${JSON.stringify(tsxEsmApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true, execArgv: workerExecArgv() });
+export function createPool(workers: number): CompressionPool {
+  const pool = new Tinypool({
+    filename: workerUrl.href,
+    minThreads: 0,
+    maxThreads: workers,
+    idleTimeout: IDLE_THREAD_MS,
+    execArgv: workerExecArgv(),
+  });
+  const listeners = new Set<(error: unknown) => void>();
+  pool.on("error", (error: unknown) => {
+    for (const listener of listeners) listener(error);
+  });
+  return {
+    run: (job) => pool.run(job, { transferList: [job.content.buffer as ArrayBuffer] }),
+    onFailure(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get threadCount() {
+      return pool.threads.length;
+    },
+    close: () => pool.destroy(),
+  };
 }
 
 /**
@@ -164,15 +62,4 @@ function workerExecArgv(): string[] {
     else if (!argv[i].startsWith("--input-type=")) kept.push(argv[i]);
   }
   return kept;
-}
-
-/** tsx's ESM register API. Read from its package.json: require.resolve would give the CommonJS build, which cannot load ESM workers. */
-function tsxEsmApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve("tsx/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const entry = manifest.exports["./esm/api"].import.default;
-  return pathToFileURL(join(dirname(manifestPath), entry)).href;
 }

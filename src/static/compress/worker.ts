@@ -1,5 +1,5 @@
+import Tinypool from "tinypool";
 import { type CodecSettings, compressVariants } from "./codecs.js";
-import { serveTasks } from "./serve-tasks.js";
 import { loadZstd, type ZstdCompress } from "./zstd.js";
 
 /** One file to compress, as sent by the compressor. `content` was moved here, not copied. */
@@ -22,8 +22,8 @@ function zstdOnce(): Promise<ZstdCompress | undefined> {
   return zstd;
 }
 
-serveTasks(async (payload) => {
-  const job = payload as WorkerJob;
+/** Runs on a pool thread: compresses one file and moves the variants back without copying them. */
+export default async function compressJob(job: WorkerJob) {
   const needsZstd = job.settings.formats.includes("zstd");
   const zstdCompress = needsZstd ? await zstdOnce() : undefined;
   const variants = compressVariants(job.content, job.path, job.settings, zstdCompress);
@@ -34,8 +34,12 @@ serveTasks(async (payload) => {
     transfer.push(owned.buffer as ArrayBuffer);
   }
   const result: WorkerResult = { variants };
-  return { result, transfer };
-});
+  // The pool's protocol for a result that carries several buffers to move.
+  return Tinypool.move({
+    [Tinypool.transferableSymbol]: transfer,
+    [Tinypool.valueSymbol]: result,
+  } as unknown as Parameters<typeof Tinypool.move>[0]);
+}
 
 /**
  * zlib's output is often a view into a larger chunk, and small Buffers live in

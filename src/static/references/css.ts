@@ -39,6 +39,23 @@ function isWhitespace(code: number): boolean {
   return code === 32 || code === 10 || code === 9 || code === 13 || code === 12;
 }
 
+function isHexDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
+}
+
+/**
+ * Index after the escape whose backslash is at `i`: a hex escape takes up to
+ * six hex digits and one whitespace after them (`\41 b` is "Ab"), any other
+ * escape the one char after the backslash.
+ */
+function afterEscape(text: string, i: number): number {
+  let j = i + 1;
+  if (!isHexDigit(text.charCodeAt(j))) return j + 1;
+  while (j < i + 7 && isHexDigit(text.charCodeAt(j))) j++;
+  if (text.startsWith("\r\n", j)) return j + 2;
+  return isWhitespace(text.charCodeAt(j)) ? j + 1 : j;
+}
+
 /**
  * Scan an unquoted url token whose content starts at `i` (after `url(` and any
  * whitespace). Returns the content's end and the index after the closing `)`;
@@ -57,7 +74,7 @@ function scanUnquotedUrl(text: string, i: number): { end: number; next: number }
       break;
     }
     if (code === 34 || code === 39 || code === 40) break;
-    j += code === 92 ? 2 : 1;
+    j = code === 92 ? afterEscape(text, j) : j + 1;
   }
   // Bad url: CSS skips to the next `)`, honouring escapes.
   while (j < text.length && text.charCodeAt(j) !== 41) j += text.charCodeAt(j) === 92 ? 2 : 1;

@@ -21,6 +21,8 @@ const KEYWORDS = new Map<string, number>([
   ["void", REGEX_AFTER],
   ["throw", REGEX_AFTER],
   ["case", REGEX_AFTER],
+  // `export default /re/`, `export default {}` (an object literal); `default:` in a switch never meets a `/`.
+  ["default", REGEX_AFTER],
   ["yield", REGEX_AFTER],
   ["await", REGEX_AFTER],
   ["extends", REGEX_AFTER],

@@ -35,6 +35,15 @@ enum Brace {
   Substitution = 2,
 }
 
+/** What an open `(` heads: after a statement head's `)`, `/` starts a regex (`if (x) /re/.test(y)`). */
+enum Paren {
+  Other = 0,
+  Control = 1,
+  /** A `for (` head, before its `of`: the first `of` in it is the keyword. */
+  ForHead = 2,
+  ForHeadAfterOf = 3,
+}
+
 const BOM = "\u00ef\u00bb\u00bf";
 
 /** Find every module reference and source map pragma in a script or module (latin1 text). */
@@ -45,15 +54,15 @@ export function scanJs(text: string): RawReference[] {
 class JsScanner {
   private readonly refs: RawReference[] = [];
   private readonly modules = new ModuleSyntax(this.refs);
-  /** One entry per open `(`: whether it is a statement head's (`if (`), after which `/` is a regex. */
-  private readonly parens: boolean[] = [];
+  /** One entry per open `(`. */
+  private readonly parens: Paren[] = [];
   private readonly braces: Brace[] = [];
   /** Whether a `/` here starts a regex literal. */
   private regexOk = true;
   /** Whether a `{` here opens a block (else an object literal). */
   private braceIsBlock = true;
-  /** The previous token was `if`/`while`/`for`/`with`. */
-  private controlNext = false;
+  /** The previous token was `if`/`while`/`with` (Control) or `for`/`for await` (ForHead). */
+  private headNext = Paren.Other;
   /** The previous token was `.` or `?.`: the next name is a property. */
   private afterDot = false;
 
@@ -105,12 +114,12 @@ class JsScanner {
   private token(code: number, start: number): number {
     const text = this.text;
     const afterDot = this.afterDot;
-    const control = this.controlNext;
+    const head = this.headNext;
     this.afterDot = false;
-    this.controlNext = false;
+    this.headNext = Paren.Other;
     let end: number;
     if (isNameStart(code)) {
-      return this.name(start, afterDot, control);
+      return this.name(start, afterDot, head);
     }
     if (code === 34 || code === 39) {
       const close = this.string(start);
@@ -145,7 +154,7 @@ class JsScanner {
       end = scanRegex(text, start);
       this.value();
     } else {
-      end = this.punctuation(code, start, control);
+      end = this.punctuation(code, start, head);
       if (this.modules.state !== 0) this.modules.feed(Token.Punct, code, start, end);
       return end;
     }
@@ -192,7 +201,7 @@ class JsScanner {
     }
   }
 
-  private name(start: number, afterDot: boolean, control: boolean): number {
+  private name(start: number, afterDot: boolean, head: Paren): number {
     const text = this.text;
     let end = start + 1;
     while (end < text.length) {
@@ -201,12 +210,21 @@ class JsScanner {
       else break;
     }
     // A name after `.` is a property: `a.import(...)`, `x.return / 2`.
-    const flags = afterDot ? 0 : keywordFlags(text, start, end);
+    let flags = afterDot ? 0 : keywordFlags(text, start, end);
+    if (flags !== 0 && end - start === 2 && text.startsWith("of", start)) {
+      // `of` is the keyword once in a for head (`for (x of /re/g)`); elsewhere a name (`of / 2`).
+      const top = this.parens.length - 1;
+      if (this.parens[top] === Paren.ForHead) this.parens[top] = Paren.ForHeadAfterOf;
+      else flags = 0;
+    }
     this.regexOk = (flags & REGEX_AFTER) !== 0;
     this.braceIsBlock = (flags & BLOCK_AFTER) !== 0 || (flags & REGEX_AFTER) === 0;
-    // `for await (...)`: the paren still heads a statement.
-    const forAwait = control && end - start === 5 && text.startsWith("await", start);
-    this.controlNext = (flags & CONTROL) !== 0 || forAwait;
+    if ((flags & CONTROL) !== 0) {
+      this.headNext =
+        end - start === 3 && text.startsWith("for", start) ? Paren.ForHead : Paren.Control;
+    } else if (head === Paren.ForHead && end - start === 5 && text.startsWith("await", start)) {
+      this.headNext = Paren.ForHead; // `for await (...)`
+    }
     const name = afterDot ? ModuleName.Plain : moduleName(text, start, end);
     if (this.modules.state !== 0 || name !== ModuleName.Plain) {
       this.modules.feed(Token.Name, name, start, end);
@@ -221,16 +239,16 @@ class JsScanner {
   }
 
   /** Handle the punctuator starting at `at`; returns the index after it. */
-  private punctuation(code: number, at: number, control: boolean): number {
+  private punctuation(code: number, at: number, head: Paren): number {
     const next = this.text.charCodeAt(at + 1);
     switch (code) {
       case 40: // (
-        this.parens.push(control);
+        this.parens.push(head);
         this.regexOk = true;
         this.braceIsBlock = false;
         return at + 1;
       case 41: // )
-        this.regexOk = this.parens.pop() ?? false;
+        this.regexOk = (this.parens.pop() ?? Paren.Other) !== Paren.Other;
         this.braceIsBlock = true;
         return at + 1;
       case 123: // {

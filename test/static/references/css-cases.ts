@@ -34,6 +34,16 @@ export const cssCases: ScanCase[] = [
     source: "a{background:url(../img/x.png)}",
     refs: [["url", "../img/x.png"]],
   },
+  {
+    name: "URL() in capitals with an unquoted path",
+    source: "a{b:URL(img/x.png)}",
+    refs: [["url", "img/x.png"]],
+  },
+  {
+    name: "url() with a hex escape and the space it takes",
+    source: "a{b:url(\\41 img/x.png)}",
+    refs: [["url", "\\41 img/x.png"]],
+  },
   { name: "url() with spaces inside", source: "a{b:url(  x.png  )}", refs: [["url", "x.png"]] },
   {
     name: "URL() with spaces and quotes",

@@ -155,6 +155,26 @@ export const jsCases: ScanCase[] = [
     refs: [["import", "./x.js"]],
   },
   {
+    name: "division after a variable named of",
+    source: 'x = of / 2; import "./x.js"; y = 1 / 2;',
+    refs: [["import", "./x.js"]],
+  },
+  {
+    name: "regex after of in a for head",
+    source: 'for (const m of /["\']/g.exec(s)) import("./x.js");',
+    refs: [["import", "./x.js"]],
+  },
+  {
+    name: "regex after export default",
+    source: 'export default /=/.source; export * from "./x.js"; y = 1 / 2;',
+    refs: [["import", "./x.js"]],
+  },
+  {
+    name: "division after an object literal exported by default",
+    source: 'export default { a: 1 } / import("./x.js");',
+    refs: [["import", "./x.js"]],
+  },
+  {
     name: "division after a postfix increment",
     source: "a = i++ / 2; b = '/'; import './x.js'",
     refs: [["import", "./x.js"]],
