@@ -74,8 +74,9 @@ describe("direct upload options", () => {
     });
     const now = Date.now();
     const prepared = await direct.prepare({ field: "doc", filename: "notes.txt", size: 5 });
-    expect(Date.parse(prepared.expiresAt) - now).toBeGreaterThan(58_000);
-    expect(Date.parse(prepared.expiresAt) - now).toBeLessThanOrEqual(60_000);
+    // Whole seconds: 60 s after the moment of signing, give or take the second it falls in.
+    expect(Date.parse(prepared.expiresAt)).toBeGreaterThan(now + 58_000);
+    expect(Date.parse(prepared.expiresAt)).toBeLessThanOrEqual(Date.now() + 60_000);
     if (prepared.upload.method !== "PUT") throw new Error("expected PUT");
     expect(prepared.upload.url).toMatch(/^\/up\/incoming\/[0-9a-f-]{36}\.txt\?ticket=/);
     const app = await startApp(direct);
