@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStorage } from "../../src/storage/index.js";
 import type { Storage } from "../../src/storage/types.js";
 import type { DirectUploads, TusUploads } from "../../src/uploads/direct/index.js";
+import { prepareUpload } from "../../src/uploads/direct/prepare.js";
 import { directFor, pdfBytes, sha256 } from "./support.js";
 import { createUpload, offsetOf, patch, patchCut, TUS } from "./tus-client.js";
 
@@ -105,7 +106,7 @@ describe("resumable uploads over tus", () => {
     expect(await tusFiles()).toEqual([]);
   });
 
-  it("refuses creation without a valid ticket, and a ticket used twice", async () => {
+  it("refuses creation without a valid ticket, with one for a direct upload, an expired one, and one used twice", async () => {
     expect((await createUpload(app(), "/uploads/tus/", 10, { filename: "x.pdf" })).status).toBe(
       403,
     );
@@ -121,6 +122,16 @@ describe("resumable uploads over tus", () => {
     expect(
       (await createUpload(app(), "/uploads/tus/", 10, { ticket: direct_.ticket })).status,
     ).toBe(403);
+    const old = await prepareUpload(
+      direct.options,
+      { field: "document", filename: "x.pdf", size: 10, method: "tus" },
+      { now: Date.now() - 3600_000 },
+    );
+    const expired = await createUpload(app(), "/uploads/tus/", 10, { ticket: old.ticket });
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toBe("The upload ticket has expired. Start the upload again.\n");
+    // Only the one upload created above is there (its bytes and its record).
+    expect(await tusFiles()).toHaveLength(2);
   });
 
   it("puts a finished upload through confirm: an .exe renamed .pdf is refused and deleted", async () => {
