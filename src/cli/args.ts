@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
+import { closestMatch } from "../option-keys.js";
 import { type OptionSpec, UsageError } from "./command.js";
-import { closestMatch } from "./suggest.js";
 
 /** Flags every command takes. */
 export const GLOBAL_OPTIONS: OptionSpec = {

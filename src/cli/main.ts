@@ -1,11 +1,11 @@
 import { loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { StowageError } from "../errors.js";
+import { closestMatch } from "../option-keys.js";
 import { parseCommandArgs } from "./args.js";
 import type { Command, CommandContext, Output } from "./command.js";
 import { UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
-import { closestMatch } from "./suggest.js";
 
 export interface MainOptions {
   cwd?: string;

@@ -20,6 +20,15 @@ export function createProgressBar(out: Output, enabled: boolean) {
       out.write(`\r\x1b[2K${label.padEnd(9)} [${bar}] ${done}/${total}`);
       shown = true;
     },
+    /** For work whose total is not known yet (a listing): the count so far. */
+    count(label: string, done: number) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      out.write(`\r\x1b[2K${label.padEnd(9)} ${done}`);
+      shown = true;
+    },
     done() {
       if (shown) out.write("\r\x1b[2K");
       shown = false;

@@ -1,8 +1,13 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
+import { suggestion } from "../option-keys.js";
+import { checkUploadOptions } from "../uploads/options-check.js";
+import { parseDatabaseUrl } from "./database-url.js";
 import type {
+  ColumnReference,
   CompressionFormat,
+  References,
   ResolvedConfig,
   StaticSource,
   StorageSpecInput,
@@ -22,6 +27,7 @@ export const ENV_OVERRIDES = {
   STOWAGE_MEDIA_URL: "media.url",
   STOWAGE_MEDIA_STORAGE: "media.storage",
   STOWAGE_SECRET: "secret",
+  STOWAGE_DATABASE_URL: "media.database",
 } as const;
 
 function describe(value: unknown): string {
@@ -163,7 +169,8 @@ const STATIC_KEYS = new Set([
   "compress",
   "storage",
 ]);
-const MEDIA_KEYS = new Set(["url", "storage", "storages", "uploads"]);
+const MEDIA_KEYS = new Set(["url", "storage", "storages", "uploads", "database", "references"]);
+const REFERENCE_KEYS = new Set(["table", "column", "storage"]);
 const IMAGES_KEYS = new Set(["variants", "maxInputPixels", "maxInputSide", "maxAspectRatio"]);
 
 function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
@@ -173,9 +180,46 @@ function checkKeys(value: unknown, allowed: Set<string>, prefix: string): void {
     if (!allowed.has(key)) {
       const known = [...allowed].map((k) => (prefix ? `${prefix}.${k}` : k)).join(", ");
       const full = prefix ? `${prefix}.${key}` : key;
-      throw new ConfigError(`Unknown config key "${full}". Known keys: ${known}.`, { key: full });
+      const hint = suggestion(key, allowed, (near) => (prefix ? `${prefix}.${near}` : near));
+      throw new ConfigError(`Unknown config key "${full}".${hint} Known keys: ${known}.`, {
+        key: full,
+      });
     }
   }
+}
+
+/** `sqlite:PATH` made absolute from the config's folder; anything malformed refused. */
+function database(value: unknown, baseDir: string): string | undefined {
+  if (value === undefined) return undefined;
+  const location = parseDatabaseUrl(value, { baseDir, key: "media.database" });
+  return location.dialect === "sqlite" ? `sqlite:${location.file}` : location.url;
+}
+
+/**
+ * `media.references`: columns (each naming a storage that exists; unknown
+ * keys refused) or one function. `storageNames` are the named storages.
+ */
+export function checkReferences(value: unknown, storageNames: string[]): References {
+  if (value === undefined) return [];
+  if (typeof value === "function") return value as References;
+  if (!Array.isArray(value)) {
+    fail("media.references", "a list of { table, column, storage? } or a function", value);
+  }
+  return value.map((entry, index): ColumnReference => {
+    const key = `media.references[${index}]`;
+    if (!isObject(entry)) fail(key, "an object { table, column, storage? }", entry);
+    checkKeys(entry, REFERENCE_KEYS, key);
+    const table = optionalString(entry.table, `${key}.table`);
+    const column = optionalString(entry.column, `${key}.column`);
+    if (table === undefined) fail(`${key}.table`, "a table name", entry.table);
+    if (column === undefined) fail(`${key}.column`, "a column name", entry.column);
+    const storage = optionalString(entry.storage, `${key}.storage`);
+    if (storage !== undefined && storage !== "default" && !storageNames.includes(storage)) {
+      const known = ["default", ...storageNames].map((name) => JSON.stringify(name)).join(", ");
+      fail(`${key}.storage`, `one of the configured storages (${known})`, storage);
+    }
+    return storage === undefined ? { table, column } : { table, column, storage };
+  });
 }
 
 /** Apply environment overrides (see `ENV_OVERRIDES`) onto a copy of the config. */
@@ -191,6 +235,7 @@ export function applyEnv(config: StowageConfig, env: NodeJS.ProcessEnv): Stowage
   if (env.STOWAGE_MEDIA_URL) out.media!.url = env.STOWAGE_MEDIA_URL;
   if (env.STOWAGE_MEDIA_STORAGE) out.media!.storage = env.STOWAGE_MEDIA_STORAGE;
   if (env.STOWAGE_SECRET) out.secret = env.STOWAGE_SECRET;
+  if (env.STOWAGE_DATABASE_URL) out.media!.database = env.STOWAGE_DATABASE_URL;
   return out;
 }
 
@@ -218,8 +263,8 @@ export function resolveConfig(
   for (const [name, spec] of Object.entries(namedStorages)) {
     storages[name] = storageSpec(spec, `media.storages.${name}`, baseDir)!;
   }
-  const uploads = raw.media?.uploads ?? {};
-  if (!isObject(uploads)) fail("media.uploads", "an object of upload limits", uploads);
+  const uploads = { ...checkUploadOptions(raw.media?.uploads, "media.uploads") };
+  if (uploads.tmpDir !== undefined) uploads.tmpDir = path.resolve(baseDir, uploads.tmpDir);
   const variants = raw.images?.variants ?? {};
   if (!isObject(variants)) fail("images.variants", "an object of named variants", variants);
   const { maxInputPixels, maxInputSide, maxAspectRatio } = raw.images ?? {};
@@ -252,7 +297,9 @@ export function resolveConfig(
         root: path.resolve(baseDir, "media"),
       },
       storages,
-      uploads: uploads as Record<string, unknown>,
+      uploads,
+      database: database(raw.media?.database, baseDir),
+      references: checkReferences(raw.media?.references, Object.keys(storages)),
     },
     images: {
       variants: variants as Record<string, Record<string, unknown>>,

@@ -1,3 +1,5 @@
+import type { UploadConfig } from "../uploads/options-check.js";
+
 /**
  * The configuration users write in `stowage.config.{ts,mjs,js,json}`.
  * Every key is optional; `resolveConfig` fills the defaults once.
@@ -52,9 +54,38 @@ export interface MediaConfig {
   storage?: StorageSpecInput;
   /** Further named storages, e.g. `{ private: "file:///srv/private" }`. @default {} */
   storages?: Record<string, StorageSpecInput>;
-  /** Upload limits; see `stowage/uploads` for each key's meaning and default. */
-  uploads?: Record<string, unknown>;
+  /**
+   * Upload limits and rules, the options of `stowage/uploads` (all but the
+   * per-request `signal`); read with `uploadOptionsFromConfig(config)`.
+   * Unknown keys are refused.
+   */
+  uploads?: UploadConfig;
+  /**
+   * Where the records that reference stored files live (for `stowage cleanup`
+   * and `stowage/media`): `sqlite:PATH` (relative to this file) or a
+   * `postgres://` URL. @default env `STOWAGE_DATABASE_URL`
+   */
+  database?: string;
+  /**
+   * The columns that hold stored names (`[{ table, column, storage? }]`), or a
+   * function returning an async iterable of names. @default []
+   */
+  references?: References;
 }
+
+/** One column that holds stored names (the FileField of a model). */
+export interface ColumnReference {
+  table: string;
+  column: string;
+  /** An entry of `media.storages`; absent: the main storage ("default"). */
+  storage?: string;
+}
+
+/** Names, or `{ storage, name }` pairs, for apps whose references are not plain columns. */
+export type ReferenceFunction = () => AsyncIterable<string | { storage?: string; name: string }>;
+
+/** `media.references`: columns, or a function yielding every referenced name. */
+export type References = ColumnReference[] | ReferenceFunction;
 
 export interface ImagesConfig {
   /** Named variants, e.g. `{ thumb: { cover: [300, 300], format: "webp" } }`; see `stowage/images`. */
@@ -95,7 +126,10 @@ export interface ResolvedConfig {
     url: string;
     storage: StorageSpecInput;
     storages: Record<string, StorageSpecInput>;
-    uploads: Record<string, unknown>;
+    uploads: UploadConfig;
+    /** `sqlite:/absolute/path` or a `postgres://` URL; undefined when none is configured. */
+    database: string | undefined;
+    references: References;
   };
   images: {
     variants: Record<string, Record<string, unknown>>;

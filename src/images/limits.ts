@@ -131,22 +131,3 @@ export function pickImageLimits(options: ImageLimits): ImageLimits {
   }
   return picked as ImageLimits;
 }
-
-/**
- * Refuses option keys nobody reads (a misspelt `maxInputPixel` would
- * otherwise leave the default in force without a word).
- */
-export function refuseUnknownOptions(
-  options: object,
-  known: readonly string[],
-  where: string,
-): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ConfigError(
-        `Unknown option "${key}" for ${where}. Known options: ${known.join(", ")}.`,
-        { key },
-      );
-    }
-  }
-}

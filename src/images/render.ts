@@ -1,4 +1,5 @@
 import type { Sharp, SharpOptions } from "sharp";
+import { refuseUnknownKeys } from "../option-keys.js";
 import { rethrowDecodeError } from "./decode-errors.js";
 import { withDecodeSlot } from "./decode-slots.js";
 import { canAnimate } from "./formats.js";
@@ -8,7 +9,6 @@ import {
   type ImageLimits,
   pickImageLimits,
   type ResolvedImageLimits,
-  refuseUnknownOptions,
   resolveImageLimits,
 } from "./limits.js";
 import { placeholderFromRaw } from "./placeholder.js";
@@ -176,7 +176,7 @@ export function renderImages(
   requests: Record<string, RenderRequest>,
   options: RenderOptions = {},
 ): Promise<RenderResult> {
-  refuseUnknownOptions(options, RENDER_OPTION_KEYS, "renderImages");
+  refuseUnknownKeys(options, RENDER_OPTION_KEYS, "renderImages");
   return withDecodeSlot(() => renderHoldingSlot(input, requests, options));
 }
 

@@ -1,4 +1,5 @@
-import { IMAGE_LIMIT_KEYS, type ImageLimits, refuseUnknownOptions } from "./limits.js";
+import { refuseUnknownKeys } from "../option-keys.js";
+import { IMAGE_LIMIT_KEYS, type ImageLimits } from "./limits.js";
 import { probeImage } from "./probe.js";
 import { type RenderedImage, renderImages } from "./render.js";
 import { type OutputFormat, type VariantSpec, validateVariantSpec } from "./spec.js";
@@ -24,7 +25,7 @@ export async function transformImage(
   spec: VariantSpec,
   limits?: ImageLimits,
 ): Promise<RenderedImage> {
-  refuseUnknownOptions(limits ?? {}, IMAGE_LIMIT_KEYS, "transformImage");
+  refuseUnknownKeys(limits ?? {}, IMAGE_LIMIT_KEYS, "transformImage");
   const checked = validateVariantSpec("transform", spec, limits);
   const format = checked.format ?? defaultFormat(await probeImage(input));
   const result = await renderImages(input, { out: { spec: checked, format } }, limits);

@@ -1,13 +1,9 @@
+import { refuseUnknownKeys } from "../option-keys.js";
 import type { Storage } from "../storage/types.js";
 import { withDecodeSlot } from "./decode-slots.js";
 import { UnknownVariantError, VariantOfVariantError } from "./errors.js";
 import { CONTENT_TYPES, variantFormat } from "./formats.js";
-import {
-  IMAGE_LIMIT_KEYS,
-  type ImageLimits,
-  pickImageLimits,
-  refuseUnknownOptions,
-} from "./limits.js";
+import { IMAGE_LIMIT_KEYS, type ImageLimits, pickImageLimits } from "./limits.js";
 import { isVariantOf, originalOf, parseVariantName, variantName } from "./naming.js";
 import { type RenderRequest, renderHoldingSlot } from "./render.js";
 import type { OutputFormat, VariantSpec } from "./spec.js";
@@ -73,7 +69,7 @@ export async function makeVariants(
   variants: Record<string, VariantSpec>,
   options: MakeVariantsOptions = {},
 ): Promise<MadeVariants> {
-  refuseUnknownOptions(options, MAKE_OPTION_KEYS, "makeVariants");
+  refuseUnknownKeys(options, MAKE_OPTION_KEYS, "makeVariants");
   assertOriginal(name);
   const limits = pickImageLimits(options);
   const specs = defineVariants(variants as Record<string, unknown>, limits);

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.js";
+import { closestMatch } from "../option-keys.js";
 
 /**
  * A small validator for storage options, shared by every driver: each
@@ -117,41 +118,9 @@ function valid(field: Field, value: unknown): boolean {
   }
 }
 
-/** Edit distance, for suggestions; names are short. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** The known key closest to `key` (same letters in another case first), if any is close. */
-export function suggestKey(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const sameCase = known.find((candidate) => candidate.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 4)) + 1;
-  for (const candidate of known) {
-    const d = distance(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
 /** Refuse a key no schema knows, naming it and the closest known key. */
 export function unknownKey(source: Source, key: string, known: readonly string[]): ConfigError {
-  const suggestion = suggestKey(key, known);
+  const suggestion = closestMatch(key, known);
   const what = source.fromUrl ? "parameter" : "option";
   const hint = suggestion
     ? ` Did you mean "${suggestion}"?`

@@ -17,12 +17,19 @@ export class UploadError extends StowageError {
 }
 
 /** Which size limit tripped, for the stable code and the message. */
-export type SizeLimit = "fileSize" | "totalSize" | "fieldSize" | "headerSize" | "fieldNameSize";
+export type SizeLimit =
+  | "fileSize"
+  | "totalSize"
+  | "fieldSize"
+  | "fieldsTotalSize"
+  | "headerSize"
+  | "fieldNameSize";
 
 const SIZE_CODES: Record<SizeLimit, string> = {
   fileSize: "E_LIMIT_FILE_SIZE",
   totalSize: "E_LIMIT_TOTAL_SIZE",
   fieldSize: "E_LIMIT_FIELD_SIZE",
+  fieldsTotalSize: "E_LIMIT_FIELDS_TOTAL_SIZE",
   headerSize: "E_LIMIT_HEADER_SIZE",
   fieldNameSize: "E_LIMIT_FIELD_NAME_SIZE",
 };
@@ -31,6 +38,7 @@ const SIZE_SUBJECTS: Record<SizeLimit, string> = {
   fileSize: "File size",
   totalSize: "The whole upload",
   fieldSize: "A form field's value",
+  fieldsTotalSize: "The form's field values together",
   headerSize: "A form part's headers",
   fieldNameSize: "A form field's name",
 };
@@ -55,7 +63,8 @@ export class UploadSizeError extends UploadError {
     const subject = SIZE_SUBJECTS[limit];
     const where = options.field === undefined ? "" : ` (field "${options.field}")`;
     const amount = options.complete ? formatBytes(received) : `at least ${formatBytes(received)}`;
-    const yours = limit === "fileSize" ? "Your file is" : "It is";
+    const yours =
+      limit === "fileSize" ? "Your file is" : limit === "fieldsTotalSize" ? "They are" : "It is";
     super(
       SIZE_CODES[limit],
       `${subject}${where} must be under ${formatBytes(max, { short: true })}. ${yours} ${amount}.`,
@@ -130,17 +139,50 @@ export class UnsafeFilenameError extends UploadError {
   }
 }
 
-/** The client stopped sending for longer than the idle timeout (408). */
+/** Which time limit tripped: nothing arrived for `idleTimeout`, or the whole upload outlasted `maxDuration`. */
+export type TimeLimit = "idle" | "duration";
+
+/**
+ * The client was too slow (408): it stopped sending for longer than
+ * `idleTimeout` (`E_TIMEOUT`), or the whole body took longer than
+ * `maxDuration` (`E_TIMEOUT_DURATION`), e.g. a client dribbling a byte a second.
+ */
 export class UploadTimeoutError extends UploadError {
   readonly timeoutMs: number;
+  readonly limit: TimeLimit;
 
-  constructor(timeoutMs: number, received: number) {
+  constructor(timeoutMs: number, received: number, limit: TimeLimit = "idle") {
     super(
-      "E_TIMEOUT",
-      `The upload stalled: nothing arrived for ${timeoutMs / 1000} s after ${formatBytes(received)}. Check the connection and try again.`,
+      limit === "idle" ? "E_TIMEOUT" : "E_TIMEOUT_DURATION",
+      limit === "idle"
+        ? `The upload stalled: nothing arrived for ${timeoutMs / 1000} s after ${formatBytes(received)}. Check the connection and try again.`
+        : `The upload took longer than ${timeoutMs / 1000} s (${formatBytes(received)} arrived); it must finish within that time. Try a faster connection or a smaller file.`,
       { status: 408 },
     );
     this.timeoutMs = timeoutMs;
+    this.limit = limit;
+  }
+}
+
+/**
+ * A file arrived in a field the form does not take files in, or one file
+ * too many arrived in a field (400), with the `files` option set. Refused
+ * before a byte of that file is stored.
+ */
+export class UnexpectedFileError extends UploadError {
+  /** The most files the field takes (0: none). */
+  readonly max: number;
+
+  constructor(field: string, max: number, allowed: string[]) {
+    const fields = allowed.length > 0 ? allowed.map((name) => `"${name}"`).join(", ") : "none";
+    super(
+      "E_UNEXPECTED_FILE",
+      max === 0
+        ? `Unexpected file in field "${field}": this form takes files only in ${fields}.`
+        : `Too many files in field "${field}": it takes at most ${max} ${max === 1 ? "file" : "files"}.`,
+      { status: 400, field },
+    );
+    this.max = max;
   }
 }
 

@@ -13,6 +13,7 @@ export interface UploadedFileInit {
   size: number;
   clientType: string | undefined;
   detectedType: string;
+  detectedExtension: string;
   sha256: string;
   buffer: Buffer | undefined;
   path: string | undefined;
@@ -36,6 +37,8 @@ export class UploadedFile {
   readonly clientType: string | undefined;
   /** The type the bytes really are (magic numbers), `application/octet-stream` when unknown. */
   readonly detectedType: string;
+  /** The usual extension of `detectedType`, without the dot (`exe`, `pdf`); `""` when unknown. */
+  readonly detectedExtension: string;
   /** Lower-case extension of `filename`, without the dot; `""` when none. */
   readonly extension: string;
   /** Hex SHA-256 of the bytes, computed while they streamed in. */
@@ -51,6 +54,7 @@ export class UploadedFile {
     this.size = init.size;
     this.clientType = init.clientType;
     this.detectedType = init.detectedType;
+    this.detectedExtension = init.detectedExtension;
     this.extension = extensionOf(init.filename);
     this.sha256 = init.sha256;
     this.memory = init.buffer;

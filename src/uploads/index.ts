@@ -2,6 +2,8 @@ export { type UploadRequestFields, uploadMiddleware } from "./adapters/express.j
 export { parseFastifyUpload, stowageUploads } from "./adapters/fastify.js";
 export { parseRequestUpload, uploadErrorResponse } from "./adapters/fetch.js";
 export { parseNodeUpload } from "./adapters/node.js";
+export { uploadOptionsFromConfig } from "./config.js";
+export { BodyConsumedError } from "./consumed.js";
 export {
   ChecksumMismatchError,
   type ConfirmedUpload,
@@ -30,6 +32,8 @@ export {
   type FieldError,
   MalformedUploadError,
   type SizeLimit,
+  type TimeLimit,
+  UnexpectedFileError,
   UnsafeFilenameError,
   UploadAbortedError,
   UploadCountError,
@@ -56,6 +60,7 @@ export {
   type ResolvedUploadOptions,
   resolveUploadOptions,
   UPLOAD_DEFAULTS,
+  type UploadConfig,
   type UploadOptions,
 } from "./options.js";
 export { parseUpload } from "./parse.js";

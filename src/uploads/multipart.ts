@@ -48,7 +48,9 @@ export class MultipartParser {
   private readonly delimiter: Buffer;
   /** Bytes held back because they may begin a delimiter. */
   private carry: Buffer;
+  /** The header block being read; grown as needed up to `maxHeaderSize`, reused for every part. */
   private headerBytes: Buffer = EMPTY;
+  private headerLength = 0;
   private afterDelimiter = "";
   private preambleSeen = 0;
 
@@ -170,7 +172,11 @@ export class MultipartParser {
         return buffer.length;
       } else if (seen.endsWith("\r") && byte === LF) {
         this.state = State.Headers;
-        this.headerBytes = Buffer.from("\r\n");
+        // The block is searched for CRLF CRLF; starting it with the line break just read lets
+        // a part with no headers at all end at once.
+        if (this.headerBytes.length < 2) this.headerBytes = Buffer.allocUnsafe(256);
+        this.headerBytes.write("\r\n", 0, "latin1");
+        this.headerLength = 2;
         return position;
       } else if (byte === CR && !seen.endsWith("\r") && seen !== "-") {
         this.afterDelimiter += "\r";
@@ -189,29 +195,44 @@ export class MultipartParser {
     return position;
   }
 
-  /** Collect one header block (bounded by `maxHeaderSize`) up to its blank line. */
+  /**
+   * Collect one header block (bounded by `maxHeaderSize`) up to its blank
+   * line, copying into one buffer so a block sent a byte at a time costs no
+   * more than one sent whole.
+   */
   private readHeaders(buffer: Buffer, start: number): number {
-    const before = this.headerBytes.length;
-    const room = this.limits.maxHeaderSize + HEADER_END.length + 2 - before;
-    const take = buffer.subarray(start, start + Math.max(room, 0));
-    this.headerBytes = Buffer.concat([this.headerBytes, take]);
-    const end = this.headerBytes.indexOf(HEADER_END, Math.max(0, before - 3));
+    const before = this.headerLength;
+    const capacity = this.limits.maxHeaderSize + HEADER_END.length + 2;
+    const needed = before + buffer.length - start;
+    if (needed > this.headerBytes.length && this.headerBytes.length < capacity) {
+      const grown = Buffer.allocUnsafe(
+        Math.min(capacity, Math.max(256, before * 2, before + buffer.length - start)),
+      );
+      this.headerBytes.copy(grown, 0, 0, before);
+      this.headerBytes = grown;
+    }
+    const take = buffer.subarray(start, start + Math.max(this.headerBytes.length - before, 0));
+    take.copy(this.headerBytes, before);
+    this.headerLength = before + take.length;
+    const filled = this.headerBytes.subarray(0, this.headerLength);
+    const end = filled.indexOf(HEADER_END, Math.max(0, before - 3));
     if (end === -1) {
-      const size = this.headerBytes.length - 2;
+      const size = this.headerLength - 2;
       if (size > this.limits.maxHeaderSize) {
         throw new UploadSizeError("headerSize", this.limits.maxHeaderSize, size);
       }
       return start + take.length;
     }
-    const block = this.headerBytes.subarray(2, end);
+    const block = filled.subarray(2, end);
     if (block.length > this.limits.maxHeaderSize) {
       throw new UploadSizeError("headerSize", this.limits.maxHeaderSize, block.length, {
         complete: true,
       });
     }
-    this.headerBytes = EMPTY;
+    const info = parsePartHeaders(block, this.limits.maxFieldNameSize);
+    this.headerLength = 0;
     this.state = State.Body;
-    this.handlers.onPart(parsePartHeaders(block, this.limits.maxFieldNameSize));
+    this.handlers.onPart(info);
     return start + (end + HEADER_END.length - before);
   }
 }

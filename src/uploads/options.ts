@@ -1,16 +1,17 @@
 import os from "node:os";
 import path from "node:path";
-import { ConfigError } from "../errors.js";
 import { KB, MB } from "./format.js";
+import { checkUploadOptions } from "./options-check.js";
 import type { Validator } from "./validators.js";
 
 /**
  * Limits and behaviour of one upload parse. Every key is optional; pass
  * different values per route (an avatar form and a video form rarely share
- * limits). Sizes are in bytes, times in milliseconds.
+ * limits). Sizes are in bytes, times in milliseconds. Unknown keys are
+ * refused, naming the key and the closest known one.
  */
 export interface UploadOptions {
-  /** Largest single file (FILE_UPLOAD_MAX_MEMORY_SIZE's big brother). @default 10 MB */
+  /** Largest single file. @default 10 MB */
   maxFileSize?: number;
   /** Largest whole request body, multipart framing included. @default 100 MB */
   maxTotalSize?: number;
@@ -28,10 +29,26 @@ export interface UploadOptions {
   maxFieldNameSize?: number;
   /** Files up to this size stay in memory; larger ones go to a temp file (FILE_UPLOAD_MAX_MEMORY_SIZE). @default 2.5 MB */
   memoryThreshold?: number;
+  /**
+   * Most bytes one request may hold in memory: its form field values plus
+   * the files kept in memory. A file that would go past it is written to a
+   * temp file even below `memoryThreshold`; field values past it are refused
+   * with 413 (they cannot go to disk). So a parse never holds more than this
+   * (plus a few KB of part headers) whatever the number of files.
+   * @default 10 MB
+   */
+  maxMemoryPerRequest?: number;
   /** Folder for temp files; created when missing. @default `os.tmpdir()/stowage-uploads` */
   tmpDir?: string;
-  /** Give up on a client that sends nothing for this long (the whole parse is freed). @default 30000 */
+  /** Give up on a client that sends nothing for this long (408, the whole parse is freed). @default 30000 */
   idleTimeout?: number;
+  /**
+   * Give up on an upload that takes longer than this in all (408), however
+   * steadily its bytes arrive: a client sending a byte a second never trips
+   * `idleTimeout`. Counted from the start of the parse.
+   * @default 300000 (5 minutes, Node's own `requestTimeout`)
+   */
+  maxDuration?: number;
   /**
    * Refuse a file whose bytes disagree with its extension (a `.jpg` that is
    * HTML). Set `false` to only record `detectedType`.
@@ -40,6 +57,15 @@ export interface UploadOptions {
   verifyType?: boolean;
   /** Accept SVG files (they can carry scripts). @default false */
   allowSvg?: boolean;
+  /**
+   * The file fields a form may send, each with the most files it takes:
+   * `{ avatar: 1, photos: 10 }`. A file in any other field, or one file too
+   * many in a field, is refused with 400 `E_UNEXPECTED_FILE` naming the
+   * field, before a byte of it is stored. Unset: files are accepted in any
+   * field (up to `maxFiles`).
+   * @default undefined
+   */
+  files?: Record<string, number>;
   /** Validators per file field name; every file of that field must pass all of them. @default {} */
   validators?: Record<string, Validator[]>;
   /**
@@ -55,6 +81,9 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
+/** The options a config file's `media.uploads` may hold: all but the per-request `signal`. */
+export type UploadConfig = Omit<UploadOptions, "signal">;
+
 /** Options after defaults, as the parser uses them. */
 export interface ResolvedUploadOptions {
   maxFileSize: number;
@@ -66,10 +95,13 @@ export interface ResolvedUploadOptions {
   maxHeaderSize: number;
   maxFieldNameSize: number;
   memoryThreshold: number;
-  tmpDir: string;
+  maxMemoryPerRequest: number;
   idleTimeout: number;
+  maxDuration: number;
+  tmpDir: string;
   verifyType: boolean;
   allowSvg: boolean;
+  files: Record<string, number> | undefined;
   validators: Record<string, Validator[]>;
   filenames: "reject" | "basename";
   signal: AbortSignal | undefined;
@@ -86,7 +118,9 @@ export const UPLOAD_DEFAULTS = {
   maxHeaderSize: 8 * KB,
   maxFieldNameSize: 200,
   memoryThreshold: 2.5 * MB,
+  maxMemoryPerRequest: 10 * MB,
   idleTimeout: 30_000,
+  maxDuration: 300_000,
 } as const;
 
 /** Default temp folder: a subfolder of the OS temp dir, so leftovers are easy to spot. */
@@ -94,35 +128,30 @@ export function defaultTmpDir(): string {
   return path.join(os.tmpdir(), "stowage-uploads");
 }
 
-const NUMERIC_KEYS = Object.keys(UPLOAD_DEFAULTS) as (keyof typeof UPLOAD_DEFAULTS)[];
-
-/** Fill defaults once and refuse values that would make a limit meaningless. */
+/**
+ * Check every key (unknown ones refused with the closest known name), fill
+ * defaults once. Throws `ConfigError` naming the option.
+ */
 export function resolveUploadOptions(options: UploadOptions = {}): ResolvedUploadOptions {
-  const numbers = {} as Record<keyof typeof UPLOAD_DEFAULTS, number>;
-  for (const key of NUMERIC_KEYS) {
-    const value = options[key] ?? UPLOAD_DEFAULTS[key];
-    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-      throw new ConfigError(
-        `Upload option "${key}" must be a number of ${key === "idleTimeout" ? "milliseconds" : "bytes or items"} ≥ 0 (Infinity for no limit); found ${String(value)}.`,
-        { key: `media.uploads.${key}` },
-      );
-    }
-    numbers[key] = value;
-  }
-  const filenames = options.filenames ?? "reject";
-  if (filenames !== "reject" && filenames !== "basename") {
-    throw new ConfigError(
-      `Upload option "filenames" must be "reject" or "basename"; found ${JSON.stringify(filenames)}.`,
-      { key: "media.uploads.filenames" },
-    );
-  }
+  const checked = checkUploadOptions(options);
   return {
-    ...numbers,
-    tmpDir: options.tmpDir ?? defaultTmpDir(),
-    verifyType: options.verifyType ?? true,
-    allowSvg: options.allowSvg ?? false,
-    validators: options.validators ?? {},
-    filenames,
-    signal: options.signal,
+    ...UPLOAD_DEFAULTS,
+    ...definedNumbers(checked),
+    tmpDir: checked.tmpDir ?? defaultTmpDir(),
+    verifyType: checked.verifyType ?? true,
+    allowSvg: checked.allowSvg ?? false,
+    files: checked.files,
+    validators: checked.validators ?? {},
+    filenames: checked.filenames ?? "reject",
+    signal: checked.signal,
   };
+}
+
+function definedNumbers(options: UploadOptions): Partial<typeof UPLOAD_DEFAULTS> {
+  const numbers: Record<string, number> = {};
+  for (const key of Object.keys(UPLOAD_DEFAULTS) as (keyof typeof UPLOAD_DEFAULTS)[]) {
+    const value = options[key];
+    if (value !== undefined) numbers[key] = value;
+  }
+  return numbers;
 }

@@ -1,23 +1,27 @@
 import fsp from "node:fs/promises";
+import { ByteBlocks } from "./byte-blocks.js";
+import { fileFailures } from "./check-file.js";
+import { consumedBodyError } from "./consumed.js";
+import { Deadlines } from "./deadlines.js";
 import {
   type FieldError,
   UnsafeFilenameError,
   UploadAbortedError,
-  UploadCountError,
   UploadError,
   UploadSizeError,
-  UploadTimeoutError,
   UploadValidationError,
 } from "./errors.js";
-import { removeQuietly, UploadedFile } from "./file.js";
+import { removeQuietly } from "./file.js";
 import { FileSink } from "./file-sink.js";
+import { finishFile } from "./finish-file.js";
+import { MemoryBudget } from "./memory-budget.js";
 import { MultipartParser } from "./multipart.js";
-import { sanitizeFilename, unsafeFilenameReason } from "./naming.js";
+import { unsafeFilenameReason } from "./naming.js";
 import { type ResolvedUploadOptions, resolveUploadOptions, type UploadOptions } from "./options.js";
-import type { PartInfo } from "./part-headers.js";
+import { PartCounter } from "./part-counter.js";
+import { fieldDecoder, type PartInfo } from "./part-headers.js";
 import { bodyKind, declaredLength, openRequest, type UploadRequest } from "./request.js";
 import { UploadResult } from "./result.js";
-import { detectContentType, typeAgreesWithExtension } from "./sniff.js";
 import type { BodySource } from "./source.js";
 import { UrlencodedParser } from "./urlencoded.js";
 
@@ -26,43 +30,66 @@ interface Parser {
   end(): void;
 }
 
-/** The state of one request's parse; lives until it resolves or rejects. */
+/** The state of one request's parse; lives until it resolves or rejects, then lets go of everything. */
 class UploadParse {
   private readonly result = new UploadResult();
   private readonly sinks: FileSink[] = [];
   private readonly tempPaths: string[] = [];
   private readonly completions: Promise<void>[] = [];
   private readonly failures: FieldError[] = [];
+  private readonly budget: MemoryBudget;
+  private readonly counter: PartCounter;
   private parser!: Parser;
   private source: BodySource | undefined;
   private sink: FileSink | undefined;
   private pendingFile: { sink: FileSink; info: PartInfo; slot: number } | undefined;
-  private field: { name: string; chunks: Buffer[]; size: number } | undefined;
+  private field: { name: string; value: ByteBlocks; decoder: TextDecoder } | undefined;
   private received = 0;
-  private counts = { parts: 0, files: 0, fields: 0 };
-  private timer: NodeJS.Timeout | undefined;
+  private readonly deadlines: Deadlines;
+  private readonly onAbort = () => this.fail(new UploadAbortedError(this.received));
   private failed = false;
   private settle!: { resolve(result: UploadResult): void; reject(error: unknown): void };
 
-  constructor(private readonly options: ResolvedUploadOptions) {}
+  constructor(private readonly options: ResolvedUploadOptions) {
+    this.budget = new MemoryBudget(options.maxMemoryPerRequest);
+    this.counter = new PartCounter(options);
+    this.deadlines = new Deadlines(
+      options,
+      () => this.received,
+      (error) => this.fail(error),
+    );
+  }
 
   run(request: UploadRequest): Promise<UploadResult> {
-    return new Promise((resolve, reject) => {
-      this.settle = { resolve, reject };
+    return new Promise<UploadResult>((resolve, reject) => {
+      // Whatever the outcome, the signal and the timers must stop pointing at this parse:
+      // a long-lived signal shared by many requests would otherwise keep every parse alive.
+      this.settle = {
+        resolve: (result) => {
+          this.release();
+          resolve(result);
+        },
+        reject: (error) => {
+          this.release();
+          reject(error);
+        },
+      };
       void this.start(request).catch((error) => this.fail(error));
     });
   }
 
   private async start(request: UploadRequest): Promise<void> {
     const { headers, source } = openRequest(request);
-    this.source = source;
     const kind = bodyKind(headers);
+    // After the type check: a JSON body that express.json() read is still "not a form" (415).
+    const consumed = consumedBodyError(request);
+    if (consumed) throw consumed;
+    this.source = source;
     const expected = declaredLength(headers, this.options.maxTotalSize);
     const { signal } = this.options;
     if (signal?.aborted) throw new UploadAbortedError(0, { cause: signal.reason });
-    signal?.addEventListener("abort", () => this.fail(new UploadAbortedError(this.received)), {
-      once: true,
-    });
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.deadlines.start();
     if (kind.kind === "multipart") {
       await fsp.mkdir(this.options.tmpDir, { recursive: true, mode: 0o700 });
       this.parser = new MultipartParser(kind.boundary, this.options, {
@@ -72,7 +99,8 @@ class UploadParse {
       });
     } else {
       this.parser = new UrlencodedParser(this.options, (name, value) => {
-        this.countPart("fields");
+        this.counter.field();
+        this.budget.addField(Buffer.byteLength(value));
         this.result.addField(name, value);
       });
     }
@@ -81,7 +109,6 @@ class UploadParse {
       this.parser.end();
       return this.complete();
     }
-    this.armTimer();
     source.start({
       data: (chunk) => this.onChunk(chunk, expected),
       end: () => this.onEnd(expected),
@@ -92,7 +119,7 @@ class UploadParse {
   private onChunk(chunk: Buffer, expected: number | undefined): void {
     if (this.failed) return;
     try {
-      this.timer?.refresh();
+      this.deadlines.touch();
       this.received += chunk.length;
       if (this.received > this.options.maxTotalSize) {
         throw new UploadSizeError("totalSize", this.options.maxTotalSize, this.received);
@@ -111,7 +138,7 @@ class UploadParse {
         source.pause();
         void sink.drained().then(() => {
           if (this.failed) return;
-          this.timer?.refresh();
+          this.deadlines.touch();
           source.resume();
         });
       }
@@ -133,41 +160,33 @@ class UploadParse {
     }
   }
 
-  private countPart(kind: "files" | "fields"): void {
-    this.counts.parts += 1;
-    if (this.counts.parts > this.options.maxParts) {
-      throw new UploadCountError("parts", this.options.maxParts);
-    }
-    this.counts[kind] += 1;
-    const max = kind === "files" ? this.options.maxFiles : this.options.maxFields;
-    if (this.counts[kind] > max) throw new UploadCountError(kind, max);
-  }
-
   private onPart(info: PartInfo): void {
     if (info.filename === undefined) {
-      this.countPart("fields");
-      this.field = { name: info.name, chunks: [], size: 0 };
+      this.counter.field();
+      this.field = {
+        name: info.name,
+        value: new ByteBlocks(),
+        decoder: fieldDecoder(info.charset, info.name),
+      };
       return;
     }
     if (info.filename === "") {
       // An <input type="file"> left empty: browsers send a nameless, empty part. Django skips it too.
-      this.counts.parts += 1;
-      if (this.counts.parts > this.options.maxParts) {
-        throw new UploadCountError("parts", this.options.maxParts);
-      }
+      this.counter.part();
       return;
     }
+    this.counter.file(info.name);
     if (this.options.filenames === "reject") {
       const reason = unsafeFilenameReason(info.filename);
       // Before a byte of the file is written: the parse fails and everything so far is removed.
       if (reason !== undefined) throw new UnsafeFilenameError(info.name, info.filename, reason);
     }
-    this.countPart("files");
     this.sink = new FileSink({
       field: info.name,
       maxFileSize: this.options.maxFileSize,
       memoryThreshold: this.options.memoryThreshold,
       tmpDir: this.options.tmpDir,
+      budget: this.budget,
       onTempFile: (filePath) => this.tempPaths.push(filePath),
     });
     this.sinks.push(this.sink);
@@ -178,71 +197,42 @@ class UploadParse {
     if (this.sink) {
       this.sink.write(chunk);
     } else if (this.field) {
-      this.field.size += chunk.length;
-      if (this.field.size > this.options.maxFieldSize) {
-        throw new UploadSizeError("fieldSize", this.options.maxFieldSize, this.field.size, {
+      const size = this.field.value.length + chunk.length;
+      if (size > this.options.maxFieldSize) {
+        throw new UploadSizeError("fieldSize", this.options.maxFieldSize, size, {
           field: this.field.name,
         });
       }
-      this.field.chunks.push(Buffer.from(chunk));
+      this.budget.addField(chunk.length);
+      this.field.value.append(chunk);
     }
     // A skipped empty file part should have no bytes; any it has are dropped.
   }
 
   private onPartEnd(): void {
     if (this.field) {
-      const value = Buffer.concat(this.field.chunks, this.field.size).toString("utf8");
-      this.result.addField(this.field.name, value);
+      this.result.addField(this.field.name, this.field.decoder.decode(this.field.value.take()));
       this.field = undefined;
     } else if (this.pendingFile) {
       const pending = this.pendingFile;
-      this.completions.push(this.completeFile(pending.sink, pending.info, pending.slot));
+      const completion = this.completeFile(pending.sink, pending.info, pending.slot);
+      // Awaited by `complete` or `fail`; marked handled now, as a failed parse may remove the
+      // file while it is still being read.
+      completion.catch(() => undefined);
+      this.completions.push(completion);
       this.pendingFile = undefined;
       this.sink = undefined;
     }
   }
 
   private async completeFile(sink: FileSink, info: PartInfo, slot: number): Promise<void> {
-    const stored = await sink.finish();
-    const file = new UploadedFile({
-      field: info.name,
-      filename: sanitizeFilename(info.filename ?? ""),
-      clientName: info.filename ?? "",
-      size: sink.size,
-      clientType: info.contentType,
-      detectedType: await detectContentType(sink.head()),
-      sha256: stored.sha256,
-      buffer: stored.buffer,
-      path: stored.path,
-    });
+    const file = await finishFile(sink, info);
     this.result.setFile(slot, file);
-    await this.validate(file);
-  }
-
-  private async validate(file: UploadedFile): Promise<void> {
-    const report = (rule: string, message: string | undefined) => {
-      if (message !== undefined) this.failures.push({ field: file.field, rule, message });
-    };
-    if (this.options.verifyType) {
-      if (file.detectedType === "image/svg+xml" && !this.options.allowSvg) {
-        report("svg", "SVG files are not accepted here: they can carry scripts.");
-        return;
-      }
-      if (!typeAgreesWithExtension(file.detectedType, file.extension)) {
-        report(
-          "realType",
-          `The file's content (${file.detectedType}) does not match its extension "${file.extension ? `.${file.extension}` : "(none)"}".`,
-        );
-        return;
-      }
-    }
-    for (const validator of this.options.validators[file.field] ?? []) {
-      report(validator.rule, await validator.validate(file));
-    }
+    this.failures.push(...(await fileFailures(file, this.options)));
   }
 
   private async complete(): Promise<void> {
-    this.clearTimer();
+    this.deadlines.stop();
     this.source?.stop();
     await Promise.all(this.completions);
     if (this.failed) return;
@@ -250,26 +240,17 @@ class UploadParse {
     this.settle.resolve(this.result);
   }
 
-  private armTimer(): void {
-    const { idleTimeout } = this.options;
-    if (!Number.isFinite(idleTimeout)) return;
-    this.timer = setTimeout(
-      () => this.fail(new UploadTimeoutError(idleTimeout, this.received)),
-      idleTimeout,
-    );
-    this.timer.unref();
-  }
-
-  private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+  /** The parse is over: nothing outside may keep a reference to it. */
+  private release(): void {
+    this.deadlines.stop();
+    this.options.signal?.removeEventListener("abort", this.onAbort);
   }
 
   /** Stop reading, remove every byte written so far, then reject. Runs once. */
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
-    this.clearTimer();
+    this.deadlines.stop();
     this.source?.stop();
     void (async () => {
       await Promise.allSettled(this.sinks.map((sink) => sink.abort()));
@@ -287,10 +268,20 @@ class UploadParse {
  * Limits stop the parse at once; on any failure every temp file is removed
  * before the promise rejects with an `UploadError`. On success, call
  * `result.cleanup()` when done (the framework adapters do it for you).
+ * Options are checked at once: an unknown or ill-typed one throws
+ * `ConfigError` synchronously.
  */
 export function parseUpload(
   request: UploadRequest,
   options?: UploadOptions,
 ): Promise<UploadResult> {
   return new UploadParse(resolveUploadOptions(options)).run(request);
+}
+
+/** Parse with options already resolved (adapters resolve theirs once, when they are created). */
+export function parseUploadResolved(
+  request: UploadRequest,
+  options: ResolvedUploadOptions,
+): Promise<UploadResult> {
+  return new UploadParse(options).run(request);
 }

@@ -1,13 +1,29 @@
 import { fileTypeFromBuffer } from "file-type";
-import { lookup } from "mrmime";
+import { sniffMarkup } from "./sniff-markup.js";
 
-/** How many leading bytes are kept for type detection (file-type's own need). */
-export const SNIFF_BYTES = 4100;
+export { typeAgreesWithExtension } from "./type-agreement.js";
 
-const HTML_START =
-  /^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<script[\s>]|<iframe[\s>]|<a\s|<div[\s>]|<title>|<meta\s|<style[\s>]|<!--)/i;
-const SVG_START =
-  /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype\s+svg[^>]*>\s*)?<svg[\s>]/i;
+/** Leading bytes file-type needs for magic numbers. */
+const MAGIC_BYTES = 4100;
+/**
+ * Leading bytes read to find the first element of a markup file: far more
+ * than a browser's sniffing window, so padding or a long DOCTYPE before
+ * `<svg` does not hide it. Past this, an unfinished prolog counts as HTML.
+ */
+export const SNIFF_BYTES = 64 * 1024;
+
+/** What the bytes are: a MIME type and its usual extension (`""` when unknown). */
+export interface SniffedType {
+  mime: string;
+  ext: string;
+}
+
+const MARKUP_EXTENSIONS: Record<string, string> = {
+  "image/svg+xml": "svg",
+  "text/html": "html",
+  "application/xml": "xml",
+  "text/plain": "txt",
+};
 
 function looksLikeText(bytes: Uint8Array): boolean {
   for (const byte of bytes) {
@@ -16,70 +32,43 @@ function looksLikeText(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Text formats file-type does not cover: SVG and HTML matter for safety, the rest is plain text. */
-function sniffText(head: Uint8Array): string | undefined {
-  if (head.length === 0 || !looksLikeText(head)) return undefined;
-  const text = new TextDecoder("utf-8").decode(head).replace(/^\uFEFF/, "");
-  if (SVG_START.test(text)) return "image/svg+xml";
-  if (HTML_START.test(text)) return "text/html";
-  return "text/plain";
+/** Text in UTF-8 or, with a byte order mark, UTF-16 (an XML parser reads both). */
+function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  if (!looksLikeText(bytes.subarray(0, MAGIC_BYTES))) return undefined;
+  // The decoder drops a UTF-8 byte order mark.
+  return new TextDecoder("utf-8").decode(bytes);
 }
 
 /**
- * The type the bytes really are, from their first bytes (magic numbers via
- * file-type, then a small text check for SVG/HTML/plain text);
- * `application/octet-stream` when nothing matches.
+ * The type of a file from its first bytes (up to `SNIFF_BYTES`): magic
+ * numbers via file-type, then markup as a browser finds it (SVG, HTML,
+ * other XML), then plain text; `application/octet-stream` when nothing
+ * matches. `complete` says whether `bytes` is the whole file (only its first
+ * `SNIFF_BYTES` are read either way).
  */
-export async function detectContentType(head: Uint8Array): Promise<string> {
-  const found = await fileTypeFromBuffer(head);
-  // file-type calls any XML document XML; an SVG among them must be recognised as one.
-  if (found?.mime === "application/xml" && sniffText(head) === "image/svg+xml")
-    return "image/svg+xml";
-  if (found) return found.mime;
-  return sniffText(head) ?? "application/octet-stream";
+export async function sniffType(bytes: Uint8Array, complete = true): Promise<SniffedType> {
+  const view = bytes.subarray(0, SNIFF_BYTES);
+  const whole = complete && view.length === bytes.length;
+  const text = () => {
+    const decoded = view.length === 0 ? undefined : decodeText(view);
+    const mime = decoded === undefined ? undefined : (sniffMarkup(decoded, whole) ?? "text/plain");
+    return mime === undefined ? undefined : { mime, ext: MARKUP_EXTENSIONS[mime] };
+  };
+  // A UTF-16 byte order mark also reads as an MP3 frame header: markup must win there.
+  const utf16 = (view[0] === 0xff && view[1] === 0xfe) || (view[0] === 0xfe && view[1] === 0xff);
+  const markup = utf16 ? text() : undefined;
+  if (markup && markup.mime !== "text/plain") return markup;
+  const found = await fileTypeFromBuffer(view.subarray(0, MAGIC_BYTES));
+  if (found && found.mime !== "application/xml") return { mime: found.mime, ext: found.ext };
+  return text() ?? { mime: "application/octet-stream", ext: "" };
 }
-
-/** Types whose content is text that `text/plain` detection may stand for. */
-const TEXTUAL =
-  /^(?:text\/(?!html)|application\/(?:json|xml|javascript|x-yaml|yaml|toml|x-ndjson|csv|ld\+json|geo\+json|x-subrip)|image\/svg\+xml$)/;
 
 /**
- * Whether `detected` (from the bytes) may be stored under `extension`.
- * Unknown extensions expect nothing in particular, except that HTML and SVG
- * must carry their own extension: a browser would otherwise run them.
+ * The MIME type the bytes really are (see `sniffType`). Pass the whole file
+ * or at least its first `SNIFF_BYTES` bytes.
  */
-export function typeAgreesWithExtension(detected: string, extension: string): boolean {
-  const expected = extension === "" ? undefined : lookup(extension);
-  if (detected === "text/html") return expected === "text/html";
-  if (detected === "image/svg+xml") return expected === "image/svg+xml";
-  // No expectation, or "any bytes" (`.bin`): anything but HTML/SVG may be stored.
-  if (expected === undefined || expected === "application/octet-stream") return true;
-  if (detected === expected) return true;
-  if (detected === "text/plain") return TEXTUAL.test(expected);
-  if (detected === "application/octet-stream") return !isSniffable(expected);
-  return SAME_FAMILY.some((family) => family.includes(detected) && family.includes(expected));
+export async function detectContentType(bytes: Uint8Array): Promise<string> {
+  return (await sniffType(bytes, bytes.length <= SNIFF_BYTES)).mime;
 }
-
-/** Types the detector always recognises: claiming one with unrecognised bytes is a lie. */
-function isSniffable(mime: string): boolean {
-  return /^(?:image\/(?:png|jpeg|gif|webp|avif|bmp|tiff|heic|heif)|application\/pdf|video\/mp4|audio\/mpeg|application\/zip)$/.test(
-    mime,
-  );
-}
-
-/** MIME names that tools use interchangeably for one format. */
-const SAME_FAMILY: string[][] = [
-  ["application/zip", "application/x-zip-compressed"],
-  ["audio/mpeg", "audio/mp3"],
-  ["video/mp4", "audio/mp4", "video/x-m4v", "audio/x-m4a", "video/quicktime"],
-  ["image/heic", "image/heif"],
-  ["application/xml", "text/xml"],
-  // Office files are zip containers; older file-type versions report only the container.
-  [
-    "application/zip",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/epub+zip",
-  ],
-];

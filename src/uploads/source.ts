@@ -74,7 +74,8 @@ export function nodeSource(stream: Readable): BodySource {
 
 /** A web `ReadableStream` (a fetch `Request` body), pulled only while not paused. */
 export function webSource(stream: ReadableStream<Uint8Array>): BodySource {
-  const reader = stream.getReader();
+  // Locked only when reading starts, so a body read by someone else can be reported first.
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let handlers: SourceHandlers | undefined;
   let paused = false;
   let pumping = false;
@@ -82,7 +83,7 @@ export function webSource(stream: ReadableStream<Uint8Array>): BodySource {
     if (pumping) return;
     pumping = true;
     try {
-      while (handlers && !paused) {
+      while (handlers && !paused && reader) {
         const { done, value } = await reader.read();
         if (!handlers) break;
         if (done) {
@@ -100,6 +101,12 @@ export function webSource(stream: ReadableStream<Uint8Array>): BodySource {
   return {
     start(next) {
       handlers = next;
+      try {
+        reader = stream.getReader();
+      } catch (error) {
+        next.error(error);
+        return;
+      }
       void pump();
     },
     pause() {
@@ -111,7 +118,7 @@ export function webSource(stream: ReadableStream<Uint8Array>): BodySource {
     },
     stop() {
       handlers = undefined;
-      reader.cancel().catch(() => undefined);
+      reader?.cancel().catch(() => undefined);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { ByteBlocks } from "./byte-blocks.js";
 import { UploadSizeError } from "./errors.js";
 import { checkFieldName } from "./part-headers.js";
 
@@ -14,8 +15,8 @@ const AMPERSAND = 0x26;
  * most one byte, so the encoded length bounds the decoded one from above).
  */
 export class UrlencodedParser {
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
+  /** The pair being read, copied into blocks: a body sent a byte at a time costs no more. */
+  private readonly pending = new ByteBlocks();
   private readonly maxPairBytes: number;
 
   constructor(
@@ -44,18 +45,16 @@ export class UrlencodedParser {
 
   private append(bytes: Buffer): void {
     if (bytes.length === 0) return;
-    this.pendingLength += bytes.length;
-    if (this.pendingLength > this.maxPairBytes) {
-      throw new UploadSizeError("fieldSize", this.limits.maxFieldSize, this.pendingLength / 3);
+    const length = this.pending.length + bytes.length;
+    if (length > this.maxPairBytes) {
+      throw new UploadSizeError("fieldSize", this.limits.maxFieldSize, length / 3);
     }
-    this.pending.push(Buffer.from(bytes));
+    this.pending.append(bytes);
   }
 
   private flush(): void {
-    if (this.pendingLength === 0) return;
-    const raw = Buffer.concat(this.pending).toString("utf8");
-    this.pending = [];
-    this.pendingLength = 0;
+    if (this.pending.length === 0) return;
+    const raw = this.pending.take().toString("utf8");
     // URLSearchParams decodes exactly as browsers encode, and is lenient about stray `%`.
     for (const [name, value] of new URLSearchParams(raw)) {
       if (name === "" && value === "") continue;

@@ -1,7 +1,7 @@
 import { type ImageLimits, imageLimitCheck } from "../images/probe.js";
 import type { UploadedFile } from "./file.js";
 import { formatBytes } from "./format.js";
-import { typeAgreesWithExtension } from "./sniff.js";
+import { typeAgreesWithExtension, typeMismatchMessage } from "./type-agreement.js";
 
 /**
  * One rule for the files of a field. `validate` returns a message a person
@@ -67,7 +67,7 @@ export function realType(types: string[] = []): Validator {
         return `The file's content is ${file.detectedType}, which is not accepted here. Accepted: ${types.join(", ")}.`;
       }
       if (!typeAgreesWithExtension(file.detectedType, file.extension)) {
-        return `The file's content (${file.detectedType}) does not match its extension ".${file.extension}".`;
+        return typeMismatchMessage(file);
       }
       return undefined;
     },

@@ -187,7 +187,7 @@ describe("stowage check: images and uploads", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0].key).toBe("media.uploads.maxFilesize");
     expect(errors[0].message).toMatch(
-      /^Unknown upload option "media\.uploads\.maxFilesize"; did you mean "maxFileSize"\? Known options: maxFileSize, /,
+      /^Unknown config key "media\.uploads\.maxFilesize"\. Did you mean "media\.uploads\.maxFileSize"\? Known: maxFileSize, /,
     );
   });
 
@@ -198,13 +198,15 @@ describe("stowage check: images and uploads", () => {
       {
         level: "error",
         key: "media.uploads.maxFileSize",
-        message: expect.stringMatching(/^Upload option "maxFileSize" must be a number of bytes/),
+        message: expect.stringMatching(
+          /^Config key "media\.uploads\.maxFileSize" must be a number of bytes/,
+        ),
       },
     ]);
     const filenames = (await projectWith({ media: { uploads: { filenames: "keep" } } })).dir;
     expect((await check(filenames)).errors[0]).toMatchObject({
       key: "media.uploads.filenames",
-      message: 'Upload option "filenames" must be "reject" or "basename"; found "keep".',
+      message: 'Config key "media.uploads.filenames" must be "reject" or "basename"; found "keep".',
     });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { closestMatch, editDistance } from "../../src/cli/suggest.js";
+import { closestMatch, editDistance } from "../../src/option-keys.js";
 import { makeProject, runCli } from "../helpers/project.js";
 
 let project: Awaited<ReturnType<typeof makeProject>> | undefined;

@@ -115,7 +115,7 @@ describe("resolveConfig", () => {
     [
       "an unknown key under images",
       { images: { maxInputPixel: 1000 } },
-      'Unknown config key "images.maxInputPixel". Known keys: images.variants, images.maxInputPixels, images.maxInputSide, images.maxAspectRatio.',
+      'Unknown config key "images.maxInputPixel". Did you mean "images.maxInputPixels"? Known keys: images.variants, images.maxInputPixels, images.maxInputSide, images.maxAspectRatio.',
     ],
   ];
 

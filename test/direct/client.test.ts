@@ -98,7 +98,7 @@ describe("stowage/client", () => {
     expect(error.status).toBe(400);
     expect(error.errors).toEqual({
       document: [
-        'The file\'s content (application/x-msdownload) does not match its extension ".pdf".',
+        'File type .exe is not allowed as a .pdf file: "invoice.pdf" contains a .exe file (application/x-msdownload). Upload it with its real extension, or the right file.',
       ],
     });
   });

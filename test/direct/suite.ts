@@ -4,6 +4,7 @@ import type { DirectUploads } from "../../src/uploads/direct/index.js";
 import {
   directFor,
   exeBytes,
+  formUploadError,
   pdfBytes,
   pngBytes,
   sendUpload,
@@ -195,8 +196,11 @@ export function directUploadSuite(label: string, setup: () => Promise<SuiteTarge
         const error = await refusal(direct.confirm(prepared.ticket));
         expect(error).toMatchObject({ code: "E_VALIDATION", status: 400, rule: "realType" });
         expect(error.message).toBe(
-          'The file\'s content (application/x-msdownload) does not match its extension ".pdf".',
+          'File type .exe is not allowed as a .pdf file: "invoice.pdf" contains a .exe file (application/x-msdownload). Upload it with its real extension, or the right file.',
         );
+        // Word for word what a form upload of the same file to the same field answers.
+        const form = await formUploadError(direct, "document", "invoice.pdf", exeBytes());
+        expect({ code: error.code, status: error.status, message: error.message }).toEqual(form);
         expect(await names(storage, "")).toEqual([]);
       } finally {
         await app.close();
@@ -214,6 +218,8 @@ export function directUploadSuite(label: string, setup: () => Promise<SuiteTarge
           await pngBytes(900, 100),
         );
         const error = await refusal(direct.confirm(prepared.ticket, { context: { user: 1 } }));
+        const form = await formUploadError(direct, "photo", "wide.png", await pngBytes(900, 100));
+        expect({ code: error.code, status: error.status, message: error.message }).toEqual(form);
         expect(error).toMatchObject({
           code: "E_VALIDATION",
           rule: "imageDimensions",

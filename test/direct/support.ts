@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import sharp from "sharp";
 import type { Storage } from "../../src/storage/types.js";
+import { fileFromBytes, multipartBody } from "../../src/testing/index.js";
+import { fieldValidators } from "../../src/uploads/direct/checks.js";
 import { createDirectUploads, type DirectUploads } from "../../src/uploads/direct/index.js";
 import type { PreparedUpload } from "../../src/uploads/direct/prepare.js";
-import { imageDimensions, MB } from "../../src/uploads/index.js";
+import { imageDimensions, MB, parseUpload } from "../../src/uploads/index.js";
 
 export const SECRET = "direct-upload-test-secret-0123456789";
 
@@ -95,4 +98,29 @@ export async function sendUpload(
     return fetch(url, { method: "PUT", headers: upload.headers, body: new Uint8Array(bytes) });
   }
   throw new Error(`sendUpload does not speak ${upload.method}`);
+}
+
+/**
+ * The error a form upload gives for the same file under the same field's
+ * rules: what a direct upload's confirm must answer too.
+ */
+export async function formUploadError(
+  direct: DirectUploads,
+  field: string,
+  filename: string,
+  bytes: Buffer,
+): Promise<{ code: string; status: number; message: string }> {
+  const form = multipartBody([fileFromBytes(filename, new Uint8Array(bytes), { field })]);
+  const rules = direct.options.fields[field];
+  try {
+    const result = await parseUpload(
+      { headers: form.headers, body: Readable.from([Buffer.from(form.body)]) },
+      { validators: { [field]: fieldValidators(rules) }, allowSvg: rules.allowSvg },
+    );
+    await result.cleanup();
+  } catch (error) {
+    const { code, status, message } = error as { code: string; status: number; message: string };
+    return { code, status, message };
+  }
+  throw new Error("expected the form upload to be refused");
 }

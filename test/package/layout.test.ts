@@ -11,8 +11,8 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
-/** errors.ts and config/ are the shared base every part may use. */
-const SHARED = ["errors.ts", "config"];
+/** errors.ts, option-keys.ts and config/ are the shared base every part may use. */
+const SHARED = ["errors.ts", "option-keys.ts", "config"];
 
 /**
  * Part of src/ (its first path segment) -> the other parts it may import.
@@ -20,7 +20,9 @@ const SHARED = ["errors.ts", "config"];
  */
 const ALLOWED: Record<string, readonly string[]> = {
   "errors.ts": [],
-  config: ["errors.ts"],
+  "option-keys.ts": ["errors.ts"],
+  // `media.uploads` is typed and checked by the uploads module's own option checker.
+  config: ["errors.ts", "option-keys.ts", "uploads/options-check.ts"],
   static: SHARED,
   storage: SHARED,
   images: [...SHARED, "storage"],

@@ -117,6 +117,7 @@ test("a failed saveTo keeps the temp file for cleanup, which then removes it", a
 test("the public API of stowage/uploads", () => {
   expect(Object.keys(uploads).sort()).toMatchInlineSnapshot(`
     [
+      "BodyConsumedError",
       "ChecksumMismatchError",
       "KB",
       "MB",
@@ -125,6 +126,7 @@ test("the public API of stowage/uploads", () => {
       "PendingUploadMissingError",
       "TicketError",
       "UPLOAD_DEFAULTS",
+      "UnexpectedFileError",
       "UnsafeFilenameError",
       "UploadAbortedError",
       "UploadCountError",
@@ -161,6 +163,7 @@ test("the public API of stowage/uploads", () => {
       "uploadFormErrors",
       "uploadMiddleware",
       "uploadName",
+      "uploadOptionsFromConfig",
     ]
   `);
 });

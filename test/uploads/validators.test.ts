@@ -84,9 +84,10 @@ describe("validators on a parse", () => {
       field: "photo",
       rule: "realType",
     });
-    expect(error.message).toMatch(/content \(text\/html\) does not match its extension "\.jpg"/);
     expect((error as unknown as { errors: Record<string, string[]> }).errors).toEqual({
-      photo: ['The file\'s content (text/html) does not match its extension ".jpg".'],
+      photo: [
+        'File type .html is not allowed as a .jpg file: "cat.jpg" contains a .html file (text/html). Upload it with its real extension, or the right file.',
+      ],
     });
     expect(await tmp.files()).toEqual([]);
   });

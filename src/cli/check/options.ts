@@ -1,19 +1,30 @@
 import type { ConfigProblem, ResolvedConfig } from "../../config/types.js";
 import { ConfigError } from "../../errors.js";
+import { resolveImageLimits } from "../../images/limits.js";
 import { validateVariantSpec } from "../../images/spec.js";
-import { resolveUploadOptions, type UploadOptions } from "../../uploads/options.js";
-import { closestMatch } from "../suggest.js";
+import { uploadOptionsFromConfig } from "../../uploads/config.js";
+import { resolveUploadOptions } from "../../uploads/options.js";
 
 function problemFrom(fallbackKey: string, error: unknown): ConfigProblem {
   if (!(error instanceof ConfigError)) throw error;
   return { level: "error", key: error.key ?? fallbackKey, message: error.message };
 }
 
-/** Every variant of `images.variants`, each checked by the images module's own validator. */
+/**
+ * The image limits, then every variant of `images.variants` against them,
+ * each through the images module's own validator, so every bad variant is
+ * reported at once (building them all stops at the first).
+ */
 export function checkImageVariants(config: ResolvedConfig): ConfigProblem[] {
+  const { variants, ...keys } = config.images;
+  let limits: ReturnType<typeof resolveImageLimits>;
+  try {
+    limits = resolveImageLimits(keys);
+  } catch (error) {
+    return [problemFrom("images", error)];
+  }
   const problems: ConfigProblem[] = [];
-  const limits = { maxInputPixels: config.images.maxInputPixels };
-  for (const [name, spec] of Object.entries(config.images.variants)) {
+  for (const [name, spec] of Object.entries(variants)) {
     try {
       validateVariantSpec(name, spec, limits);
     } catch (error) {
@@ -24,27 +35,14 @@ export function checkImageVariants(config: ResolvedConfig): ConfigProblem[] {
 }
 
 /**
- * `media.uploads`: values through the uploads module's resolver, and keys
- * against the options it resolves, so a misspelt `maxFilesize` is named
- * instead of silently leaving the default in force.
+ * `media.uploads` as an app receives it (`uploadOptionsFromConfig`), then
+ * resolved, so values that are each valid but disagree are reported too.
  */
 export function checkUploadOptions(config: ResolvedConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const raw = config.media.uploads;
-  const known = Object.keys(resolveUploadOptions({}));
-  for (const key of Object.keys(raw)) {
-    if (known.includes(key)) continue;
-    const suggestion = closestMatch(key, known);
-    problems.push({
-      level: "error",
-      key: `media.uploads.${key}`,
-      message: `Unknown upload option "media.uploads.${key}"${suggestion ? `; did you mean "${suggestion}"?` : "."} Known options: ${known.join(", ")}.`,
-    });
-  }
   try {
-    resolveUploadOptions(raw as UploadOptions);
+    resolveUploadOptions(uploadOptionsFromConfig(config));
+    return [];
   } catch (error) {
-    problems.push(problemFrom("media.uploads", error));
+    return [problemFrom("media.uploads", error)];
   }
-  return problems;
 }

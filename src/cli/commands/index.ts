@@ -24,6 +24,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import("./nginx.js")).nginxCommand,
   },
   {
+    name: "cleanup",
+    summary: "Delete stored media files that no record references (and their variants)",
+    load: async () => (await import("./cleanup.js")).cleanupCommand,
+  },
+  {
     name: "check",
     summary: "Report configuration problems",
     load: async () => (await import("./check.js")).checkCommand,

@@ -1,8 +1,8 @@
 /** Fetch adapter, `(Request) => Promise<Response | null>`, for Hono, Bun and Deno, over any handler. */
 import { Readable } from "node:stream";
+import { refuseUnknownKeys } from "../../option-keys.js";
 import { bodyStream, SendTimeoutError } from "../body.js";
 import type { ServeHandler, ServeRequest, ServeResponse } from "../core.js";
-import { checkOptionKeys } from "../options.js";
 
 export type FetchHandler = (request: Request) => Promise<Response | null>;
 
@@ -82,7 +82,7 @@ export function fetchHandler(
   handler: ServeHandler,
   options: FetchHandlerOptions = {},
 ): FetchHandler {
-  checkOptionKeys(options, ["sendTimeout"], "fetchHandler");
+  refuseUnknownKeys(options, ["sendTimeout"], "fetchHandler");
   const sendTimeout = options.sendTimeout ?? 60_000;
   return async (request) => {
     const response = await handler.respond(fetchRequest(request));

@@ -4,6 +4,7 @@
  */
 import { ConfigError, StowageError } from "../../errors.js";
 import { defineVariants, type VariantSpec } from "../../images/spec.js";
+import { refuseUnknownKeys } from "../../option-keys.js";
 import { checkName } from "../../storage/names.js";
 import { verifyQuery } from "../../storage/signing.js";
 import type { Storage } from "../../storage/types.js";
@@ -17,7 +18,6 @@ import {
   textResponse,
 } from "../core.js";
 import { CACHE_IMMUTABLE, CACHE_PRIVATE, CACHE_SHORT } from "../headers.js";
-import { checkOptionKeys } from "../options.js";
 import { mountPath, NOT_OURS, REJECTED, requestKey } from "../path.js";
 import { declaredVariant } from "../variants/names.js";
 import { type MediaPolicy, respondStored } from "./stored.js";
@@ -69,7 +69,7 @@ function resolveMounts(options: MediaHandlerOptions): Mount[] {
     });
   }
   const mounts = options.mounts.map((mount, index) => {
-    checkOptionKeys(mount, ["prefix", "storage", "signed"], `media mount ${index}`);
+    refuseUnknownKeys(mount, ["prefix", "storage", "signed"], `media mount ${index}`);
     const path = mountPath(mount.prefix, `mounts[${index}].prefix`);
     if (mount.signed && !options.secret) {
       throw new ConfigError(`Signed media under ${path} needs a secret (env STOWAGE_SECRET).`, {
@@ -89,7 +89,7 @@ function resolveMounts(options: MediaHandlerOptions): Mount[] {
  * `null` for a name no storage has, so the next handler gets its turn.
  */
 export function createMediaHandler(options: MediaHandlerOptions): ServeHandler {
-  checkOptionKeys(options, OPTION_KEYS, "createMediaHandler");
+  refuseUnknownKeys(options, OPTION_KEYS, "createMediaHandler");
   const mounts = resolveMounts(options);
   const specs = defineVariants(options.variants ?? {});
   const now = options.now ?? Date.now;

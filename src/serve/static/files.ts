@@ -4,6 +4,7 @@
  * it like any other handler.
  */
 import type { ResolvedConfig } from "../../config/types.js";
+import { refuseUnknownKeys } from "../../option-keys.js";
 import type { Finder } from "../../static/finders.js";
 import { createFinder } from "../../static/finders.js";
 import {
@@ -15,7 +16,6 @@ import {
   type ServeResponse,
 } from "../core.js";
 import { EncodingCache } from "../encoding.js";
-import { checkOptionKeys } from "../options.js";
 import { mountPath, NOT_OURS, REJECTED, requestKey } from "../path.js";
 import { defaultFinder, respondDev } from "./dev.js";
 import { currentFacts, respondFromFile, respondInMemory } from "./respond.js";
@@ -70,7 +70,7 @@ export class StaticFiles implements ServeHandler {
 
   constructor(options: StaticFilesOptions) {
     const dev = options.dev === true;
-    checkOptionKeys(options, dev ? DEV_KEYS : PRODUCTION_KEYS, "createStaticFiles");
+    refuseUnknownKeys(options, dev ? DEV_KEYS : PRODUCTION_KEYS, "createStaticFiles");
     this.prefix = mountPath(options.prefix ?? "/static/", "static.url");
     this.dev = dev;
     if (options.dev === true) {

@@ -9,6 +9,7 @@ import { ImageError } from "../../images/errors.js";
 import type { ImageLimits } from "../../images/limits.js";
 import { defineVariants, type VariantSpec } from "../../images/spec.js";
 import { renderVariant } from "../../images/variants.js";
+import { refuseUnknownKeys } from "../../option-keys.js";
 import { checkName } from "../../storage/names.js";
 import type { Storage } from "../../storage/types.js";
 import {
@@ -22,7 +23,6 @@ import {
 } from "../core.js";
 import { CACHE_IMMUTABLE } from "../headers.js";
 import { respondBytes, respondStored } from "../media/stored.js";
-import { checkOptionKeys } from "../options.js";
 import { mountPath, NOT_OURS, REJECTED, requestKey } from "../path.js";
 import { declaredVariant } from "./names.js";
 
@@ -53,7 +53,7 @@ const POLICY = { cacheControl: CACHE_IMMUTABLE };
  * static files. Concurrent first requests for one variant share one render.
  */
 export function createVariantHandler(options: VariantHandlerOptions): ServeHandler {
-  checkOptionKeys(options, OPTION_KEYS, "createVariantHandler");
+  refuseUnknownKeys(options, OPTION_KEYS, "createVariantHandler");
   const { storage } = options;
   const limits = options.limits ?? {};
   const specs = defineVariants(options.variants, limits);

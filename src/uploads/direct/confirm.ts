@@ -1,7 +1,7 @@
 import type { Storage } from "../../storage/types.js";
+import { fileFailures } from "../check-file.js";
 import { UploadSizeError, UploadValidationError } from "../errors.js";
 import { type UploadContext, uploadName } from "../naming.js";
-import { directFailures } from "./checks.js";
 import { ChecksumMismatchError, PendingUploadMissingError, TicketError } from "./errors.js";
 import type { ResolvedDirectOptions } from "./options.js";
 import { StoredUpload, storedSha256 } from "./stored-file.js";
@@ -131,7 +131,7 @@ async function checkStored(
     sha256: ticket.sha256 ?? "",
     clientType: ticket.type,
   });
-  const failures = await directFailures(file, field);
+  const failures = await fileFailures(file, field.uploadOptions);
   if (failures.length > 0) throw new UploadValidationError(failures);
   const image = await file.imageSize();
   return {

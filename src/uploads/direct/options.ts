@@ -2,7 +2,9 @@ import { ConfigError } from "../../errors.js";
 import type { Storage } from "../../storage/types.js";
 import { MB } from "../format.js";
 import type { UploadTo } from "../naming.js";
+import type { ResolvedUploadOptions } from "../options.js";
 import type { Validator } from "../validators.js";
+import { fieldUploadOptions } from "./checks.js";
 
 /** The rules of one field that takes direct uploads: the same ones a form upload applies. */
 export interface DirectField {
@@ -53,7 +55,14 @@ export interface DirectUploadOptions {
 
 export interface ResolvedDirectOptions {
   storages: Record<string, Storage> & { default: Storage };
-  fields: Record<string, Required<Omit<DirectField, "extensions">> & { extensions?: string[] }>;
+  fields: Record<
+    string,
+    Required<Omit<DirectField, "extensions">> & {
+      extensions?: string[];
+      /** The field's rules as a form upload's options, for the one file check. */
+      uploadOptions: ResolvedUploadOptions;
+    }
+  >;
   secret: string;
   endpoint: string;
   tusPath: string | undefined;
@@ -142,13 +151,15 @@ export function resolveDirectOptions(options: DirectUploadOptions): ResolvedDire
         { key: `fields.${name}.uploadTo` },
       );
     }
+    const extensions = field.extensions?.map((ext) => ext.replace(/^\./, "").toLowerCase());
     fields[name] = {
       maxSize: positiveInteger(field.maxSize, `fields.${name}.maxSize`, DEFAULT_MAX_SIZE),
-      extensions: field.extensions?.map((ext) => ext.replace(/^\./, "").toLowerCase()),
+      extensions,
       uploadTo: field.uploadTo,
       storage,
       validators: field.validators ?? [],
       allowSvg: field.allowSvg ?? false,
+      uploadOptions: fieldUploadOptions(name, { ...field, extensions }),
     };
   }
   return {

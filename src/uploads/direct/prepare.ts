@@ -109,6 +109,7 @@ export async function prepareUpload(
       size: checked.size,
       clientType: undefined,
       detectedType: "application/octet-stream",
+      detectedExtension: "",
       sha256: "",
       buffer: Buffer.alloc(0),
       path: undefined,

@@ -3,12 +3,12 @@ import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { SaveOptions, Storage } from "../../storage/types.js";
 import { UploadedFile } from "../file.js";
-import { detectContentType, SNIFF_BYTES } from "../sniff.js";
+import { sniffType } from "../sniff.js";
 
 /**
  * How many leading bytes are read for the type and the image header: the
- * sniffer needs 4 KB; a JPEG's frame header can sit behind large EXIF and
- * ICC segments.
+ * sniffer reads up to 64 KiB; a JPEG's frame header can sit behind large
+ * EXIF and ICC segments.
  */
 export const HEAD_BYTES = 256 * 1024;
 
@@ -39,13 +39,15 @@ export class StoredUpload extends UploadedFile {
     file: { field: string; filename: string; size: number; sha256: string; clientType?: string },
   ): Promise<StoredUpload> {
     const head = await readHead(storage, name, Math.min(file.size, HEAD_BYTES));
+    const sniffed = await sniffType(head, file.size <= head.length);
     return new StoredUpload(storage, name, {
       field: file.field,
       filename: file.filename,
       clientName: file.filename,
       size: file.size,
       clientType: file.clientType,
-      detectedType: await detectContentType(head.subarray(0, SNIFF_BYTES)),
+      detectedType: sniffed.mime,
+      detectedExtension: sniffed.ext,
       sha256: file.sha256,
       // The header bytes stand in for the content in the header probe; bytes() reads it all.
       buffer: head,
