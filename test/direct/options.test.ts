@@ -22,10 +22,13 @@ async function refusal(promise: Promise<unknown>) {
 
 describe("direct upload options", () => {
   it.each([
-    [{ ...base(), endpiont: "/x/" }, 'Unknown option "endpiont"'],
+    [
+      { ...base(), endpiont: "/x/" },
+      'Unknown option "endpiont" for createDirectUploads. Did you mean "endpoint"?',
+    ],
     [
       { ...base(), fields: { doc: { uploadTo: "x", maxsize: 1 } } },
-      'Unknown option "fields.doc.maxsize"',
+      'Unknown option "maxsize" for createDirectUploads fields.doc. Did you mean "maxSize"?',
     ],
     [{ ...base(), secret: "short" }, "a secret of at least 16 characters"],
     [{ ...base(), storages: {} }, '"storages" must have a "default" storage.'],
@@ -140,7 +143,11 @@ describe("what prepare accepts from the browser", () => {
     [null, "The upload request must be a JSON object with field, filename and size."],
     [
       { field: "doc", filename: "a.pdf", size: 1, extra: 1 },
-      'Unknown key "extra" in the upload request',
+      'Unknown key "extra" in the upload request.',
+    ],
+    [
+      { field: "doc", filename: "a.pdf", size: 1, sha265: "" },
+      'Unknown key "sha265" in the upload request. Did you mean "sha256"?',
     ],
     [
       { field: "avatar", filename: "a.pdf", size: 1 },

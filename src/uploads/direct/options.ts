@@ -1,4 +1,5 @@
 import { ConfigError } from "../../errors.js";
+import { refuseUnknownKeys } from "../../option-keys.js";
 import type { Storage } from "../../storage/types.js";
 import { MB } from "../format.js";
 import type { UploadTo } from "../naming.js";
@@ -84,16 +85,6 @@ const OPTION_KEYS = [
 const FIELD_KEYS = ["maxSize", "extensions", "uploadTo", "storage", "validators", "allowSvg"];
 const DEFAULT_MAX_SIZE = 10 * MB;
 
-function refuseUnknown(given: object, known: string[], where: string): void {
-  for (const key of Object.keys(given)) {
-    if (!known.includes(key)) {
-      throw new ConfigError(`Unknown option "${where}${key}"; known: ${known.join(", ")}.`, {
-        key: `${where}${key}`,
-      });
-    }
-  }
-}
-
 function positiveInteger(value: unknown, key: string, fallback: number): number {
   const resolved = value ?? fallback;
   if (typeof resolved !== "number" || !Number.isSafeInteger(resolved) || resolved < 1) {
@@ -118,7 +109,7 @@ function urlPath(value: unknown, key: string, fallback?: string): string | undef
 
 /** Options checked once, defaults applied; an unknown key or a bad value is refused by name. */
 export function resolveDirectOptions(options: DirectUploadOptions): ResolvedDirectOptions {
-  refuseUnknown(options, OPTION_KEYS, "");
+  refuseUnknownKeys(options, OPTION_KEYS, "createDirectUploads");
   if (typeof options.secret !== "string" || options.secret.length < 16) {
     throw new ConfigError(
       "Direct uploads need a secret of at least 16 characters (the config's secret, env STOWAGE_SECRET) to sign tickets.",
@@ -137,7 +128,7 @@ export function resolveDirectOptions(options: DirectUploadOptions): ResolvedDire
   }
   const fields: ResolvedDirectOptions["fields"] = {};
   for (const [name, field] of Object.entries(options.fields ?? {})) {
-    refuseUnknown(field, FIELD_KEYS, `fields.${name}.`);
+    refuseUnknownKeys(field, FIELD_KEYS, `createDirectUploads fields.${name}`);
     const storage = field.storage ?? "default";
     if (!Object.hasOwn(options.storages, storage)) {
       throw new ConfigError(

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lookup } from "mrmime";
+import { suggestion } from "../../option-keys.js";
 import type { PresignedUpload } from "../../storage/direct/types.js";
 import { encodeName } from "../../storage/driver.js";
 import {
@@ -55,7 +56,7 @@ function checkRequest(request: unknown, options: ResolvedDirectOptions): Prepare
   for (const key of Object.keys(given)) {
     if (!REQUEST_KEYS.includes(key)) {
       throw new MalformedUploadError(
-        `Unknown key "${key}" in the upload request; expected ${REQUEST_KEYS.join(", ")}.`,
+        `Unknown key "${key}" in the upload request.${suggestion(key, REQUEST_KEYS)} Known keys: ${REQUEST_KEYS.join(", ")}.`,
       );
     }
   }
