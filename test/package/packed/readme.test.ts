@@ -15,14 +15,23 @@
  *
  * The harnesses (test/package/readme/harnesses.ts) say what each provides:
  * `config`, `serving` (`app`, `fastify`), `storage`, `upload-handler`
- * (`req`, `res`, `media`), `images`, `config-file`, `program`, `cli`,
- * `json`. To add one, add an entry there: a program template with
- * IMPORTS and SNIPPET where the block's imports and the rest of it go.
+ * (`req`, `res`, `media`), `images`, `signed-links` (`app`, `pdfBytes`;
+ * the block leaves `link`), `config-file`, `program`, `cli`, `json`, and
+ * `quick-start` and `web-app` for blocks that are whole apps: the block
+ * starts its server on PORT (0 here), and the harness requests a static
+ * file, posts an upload and a refused one, checks the answers and what was
+ * stored (web-app-check.ts), then closes it. To add one, add an entry
+ * there: a program template with IMPORTS and SNIPPET where the block's
+ * imports and the rest of it go.
  *
  * Each block runs with tsx (or sh) in a fresh copy of a fixture project:
  * a stowage.config.json with static/ (CSS, an SVG, a Vite build), fs media,
  * a private fs storage and an image variant, already collected; `stowage`
  * on PATH; STOWAGE_SECRET set; express, fastify and hono importable.
+ *
+ * tsx runs TypeScript without checking its types, so the TypeScript blocks
+ * are also type-checked together, as their harnesses prepare them, against
+ * the packed package's declarations (strict, as an app would).
  */
 import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -70,6 +79,8 @@ const MODULES: Record<string, string> = {
   fastify: path.join(repo, "node_modules/fastify"),
   hono: path.join(repo, "node_modules/hono"),
   "@hono/node-server": path.join(repo, "node_modules/@hono/node-server"),
+  "@types/express": path.join(app, "node_modules/@types/express"),
+  "@types/node": path.join(app, "node_modules/@types/node"),
 };
 
 const env = {
@@ -118,12 +129,65 @@ async function runBlock(index: number, harness: Harness, code: string, language:
   }
 }
 
+/** Compiler options of the type check: a strict app on Node's ES modules. */
+const TYPECHECK_OPTIONS = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  lib: ["ES2023", "DOM"],
+  types: ["node"],
+  strict: true,
+  noEmit: true,
+  // Harnesses import their check modules by file name (`./__web-app-check.ts`), as tsx runs them.
+  allowImportingTsExtensions: true,
+  // The declarations of fastify, hono and express are theirs to check; the
+  // packed package's own are checked with skipLibCheck off in consumer.test.ts.
+  skipLibCheck: true,
+};
+
+/** Writes every TypeScript block as its harness prepares it, and runs tsc over them all at once. */
+async function typecheckBlocks(runnable: typeof blocks): Promise<number> {
+  const dir = path.join(work, "typecheck");
+  let count = 0;
+  for (const { block, plan } of runnable) {
+    if (!("run" in plan) || plan.language !== "ts") continue;
+    const harness: Harness = HARNESSES[plan.run];
+    if (!harness.prepare) continue;
+    const prepared = harness.prepare(block.code, "ts");
+    const blockDir = path.join(dir, `block-line-${block.line}`);
+    await mkdir(blockDir, { recursive: true });
+    for (const [name, text] of Object.entries(prepared.files)) {
+      await writeFile(path.join(blockDir, name), text);
+    }
+    count += 1;
+  }
+  await writeFile(path.join(dir, "package.json"), '{ "type": "module", "private": true }\n');
+  await writeFile(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: TYPECHECK_OPTIONS, include: ["block-line-*/**/*.ts"] }),
+  );
+  await symlink(path.join(work, "modules"), path.join(dir, "node_modules"), "dir");
+  const tsc = path.join(app, "node_modules/typescript/bin/tsc");
+  try {
+    await run(process.execPath, [tsc, "-p", dir], { cwd: dir, timeout: 110_000 });
+  } catch (error) {
+    const { stdout } = error as { stdout?: string };
+    // tsc names each file as block-line-N/..., N being the README line of the block's fence.
+    throw new Error(`README TypeScript blocks do not type-check (in ${dir}):\n${stdout ?? error}`);
+  }
+  return count;
+}
+
 const readme = await readFile(path.join(repo, "README.md"), "utf8");
 const blocks = codeBlocks(readme).map((block, index) => ({ block, index, plan: planBlock(block) }));
 
 describe("README.md code blocks", () => {
   it("has blocks to run", () => {
     expect(blocks.filter(({ plan }) => "run" in plan).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("has TypeScript blocks that type-check against the packed package", async () => {
+    expect(await typecheckBlocks(blocks)).toBeGreaterThanOrEqual(5);
   });
 
   for (const { block, index, plan } of blocks) {

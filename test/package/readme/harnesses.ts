@@ -8,6 +8,7 @@
  * declarations go where `IMPORTS` is, the rest of the block where `SNIPPET`
  * is. Template names start with `__` so they never clash with a block's.
  */
+import { readFileSync } from "node:fs";
 import ts from "typescript";
 import type { Language } from "./blocks.js";
 
@@ -51,9 +52,10 @@ const SNIPPET = "/* SNIPPET */";
 /**
  * A harness that runs the block inside `template` with tsx. Templates are
  * TypeScript, so a JavaScript block runs as `.ts` unless the template is
- * empty around it.
+ * empty around it. `extra` files are written beside it (check modules the
+ * template imports).
  */
-function program(provides: string, template: string): Harness {
+function program(provides: string, template: string, extra: Record<string, string> = {}): Harness {
   if (!template.includes(IMPORTS) || !template.includes(SNIPPET)) {
     throw new Error(`A harness template needs ${IMPORTS} and ${SNIPPET}.`);
   }
@@ -65,9 +67,34 @@ function program(provides: string, template: string): Harness {
       const bare = template === `${IMPORTS}\n${SNIPPET}\n`;
       const file = language === "js" && bare ? "snippet.mjs" : "snippet.ts";
       const text = template.replace(IMPORTS, () => imports).replace(SNIPPET, () => body);
-      return { files: { [file]: text }, command: ["tsx", file] };
+      return { files: { ...extra, [file]: text }, command: ["tsx", file] };
     },
   };
+}
+
+/** A check module of this folder, as text to copy into a block's folder. */
+const checkModule = (name: string) => readFileSync(new URL(name, import.meta.url), "utf8");
+
+/**
+ * A harness for a block that is a whole app: it must start one server on
+ * PORT (0 here) and 127.0.0.1; web-app-check.ts then drives it and closes it.
+ */
+function webApp(provides: string, checks: { page: boolean; media: boolean }): Harness {
+  return program(
+    provides,
+    `import * as __testing from "stowage/testing";
+import { checkWebApp as __checkWebApp, watchServers as __watchServers } from "./__web-app-check.ts";
+${IMPORTS}
+const __jpeg = (await __testing.imageFile({ format: "jpeg", width: 40, height: 30 })).content as Uint8Array;
+process.env.PORT = "0";
+const __servers = __watchServers();
+${SNIPPET}
+await __checkWebApp(__servers, { jpeg: __jpeg, page: ${checks.page}, media: ${checks.media} });
+// The app's own handles (sharp's threads, keep-alive timers) are not the block's to close.
+process.exit(0);
+`,
+    { "__web-app-check.ts": checkModule("./web-app-check.ts") },
+  );
 }
 
 const STOWAGE_COMMAND = /^(?:npx )?stowage(?:\s|$)/;
@@ -133,13 +160,44 @@ const { port: __port } = __server.address() as __AddressInfo;
 const __response = await fetch(\`http://127.0.0.1:\${__port}/upload\`, {
   method: "POST",
   headers: __form.headers,
-  body: __form.body,
+  body: new Uint8Array(__form.body),
 });
 __server.close();
 if (!__response.ok) {
   throw new Error(\`The upload handler answered \${__response.status}: \${await __response.text()}\`);
 }
 `,
+  ),
+
+  "quick-start": webApp(
+    "nothing: the block is a whole app. It must listen on PORT and 127.0.0.1, answer GET / with a page linking css/site.css by its hashed URL and holding a multipart form, serve /static/, store a JPEG posted in the field `photo` to POST /upload in the media storage, and refuse a file in another field with 400",
+    { page: true, media: false },
+  ),
+
+  "web-app": webApp(
+    "nothing: the block is a whole app. It must listen on PORT and 127.0.0.1, serve /static/ and /media/, store a JPEG posted in the field `photo` to POST /upload in the default media storage (served back under /media/), and refuse a file in another field with 400",
+    { page: false, media: true },
+  ),
+
+  "signed-links": program(
+    "`config`, `app` (an Express app, started after the block) and `pdfBytes`; the block must leave in `link` a signed link to those bytes, which must open them while a changed, unsigned or expired link gets 403",
+    `import __express from "express";
+import * as __stowage from "stowage";
+import * as __storage from "stowage/storage";
+import { checkSignedLink as __checkSignedLink } from "./__signed-links-check.ts";
+${IMPORTS}
+const config = await __stowage.loadConfig();
+const app = __express();
+const pdfBytes = Buffer.from("%PDF-1.4\\n1 0 obj << >> endobj\\ntrailer << >>\\n%%EOF\\n");
+${SNIPPET}
+await __checkSignedLink(app.listen(0, "127.0.0.1"), {
+  link,
+  bytes: pdfBytes,
+  secret: process.env.STOWAGE_SECRET ?? "",
+  signQuery: __storage.signQuery,
+});
+`,
+    { "__signed-links-check.ts": checkModule("./signed-links-check.ts") },
   ),
 
   images: program(
