@@ -3,7 +3,7 @@ import { closestMatch } from "../option-keys.js";
 import { type OptionSpec, UsageError } from "./command.js";
 
 /** Flags every command takes. */
-export const GLOBAL_OPTIONS: OptionSpec = {
+const GLOBAL_OPTIONS: OptionSpec = {
   config: { type: "string" },
   help: { type: "boolean", short: "h" },
 };

@@ -25,7 +25,7 @@ export function staticPathOf(input: string, staticUrl: string): string {
   } else {
     return input;
   }
-  // A leading "/" outside static.url still names a source path, as before.
+  // A leading "/" outside static.url names a source path (`/css/site.css`): nothing else can it mean.
   if (!pathname.startsWith(urlPath)) return decode(pathname);
   return decode(pathname.slice(urlPath.length));
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
+import { resolveImageLimits } from "../images/limits.js";
 import { suggestion } from "../option-keys.js";
 import { checkUploadOptions } from "../uploads/options-check.js";
 import { parseDatabaseUrl } from "./database-url.js";
@@ -268,14 +269,8 @@ export function resolveConfig(
   const variants = raw.images?.variants ?? {};
   if (!isObject(variants)) fail("images.variants", "an object of named variants", variants);
   const { maxInputPixels, maxInputSide, maxAspectRatio } = raw.images ?? {};
-  for (const [key, value] of Object.entries({ maxInputPixels, maxInputSide })) {
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-      fail(`images.${key}`, "a positive whole number", value);
-    }
-  }
-  if (maxAspectRatio !== undefined && !(Number.isFinite(maxAspectRatio) && maxAspectRatio >= 1)) {
-    fail("images.maxAspectRatio", "a number of at least 1", maxAspectRatio);
-  }
+  // Checked by the images module's own rules, so a config file and an option object agree.
+  resolveImageLimits({ maxInputPixels, maxInputSide, maxAspectRatio }, { fromConfig: true });
 
   return {
     file: options.file,

@@ -9,6 +9,7 @@ import { CACHE_IMMUTABLE, CACHE_SHORT, SANDBOX_POLICY } from "../serve/headers.j
 import { isExecutableType, isTextType, typeTable } from "../serve/mime.js";
 import { mountPath } from "../serve/path.js";
 import { declaredSuffixes } from "../serve/variants/names.js";
+import { parseStorageUrl } from "../storage/spec.js";
 
 export interface NginxMedia {
   /** `media.url`: a path, or a URL whose path is served. */
@@ -139,6 +140,18 @@ function symlinkLines(root: string, followLinks: boolean): string[] {
       ];
 }
 
+/** What both locations answer alike: 405 for other methods, and 304 as the core decides it. */
+function readOnlyLines(): string[] {
+  return [
+    `        # Like the core: 304 when the file is not newer than If-Modified-Since, not only on an exact match.`,
+    `        if_modified_since before;`,
+    `        if ($request_method !~ ^(GET|HEAD)$) {`,
+    `            add_header Allow "GET, HEAD" always;`,
+    `            return 405;`,
+    `        }`,
+  ];
+}
+
 function staticLocation(url: string, root: string, followLinks: boolean): string[] {
   const prefix = escapeRegex(url);
   const inner = "        ";
@@ -151,12 +164,7 @@ function staticLocation(url: string, root: string, followLinks: boolean): string
     `        brotli_static on;`,
     `        gzip_static on;`,
     `        gzip_vary on;`,
-    `        # Like the core: 304 when the file is not newer than If-Modified-Since, not only on an exact match.`,
-    `        if_modified_since before;`,
-    `        if ($request_method !~ ^(GET|HEAD)$) {`,
-    `            add_header Allow "GET, HEAD" always;`,
-    `            return 405;`,
-    `        }`,
+    ...readOnlyLines(),
     ...headerLines(CACHE_SHORT, inner),
     ``,
     `        # Dotfiles and the manifest are never served.`,
@@ -209,11 +217,7 @@ function mediaLocation(media: NginxMedia): string[] {
     `    location ^~ ${url} {`,
     `        alias ${withSlash(root)};`,
     ...symlinkLines(root, false),
-    `        if_modified_since before;`,
-    `        if ($request_method !~ ^(GET|HEAD)$) {`,
-    `            add_header Allow "GET, HEAD" always;`,
-    `            return 405;`,
-    `        }`,
+    ...readOnlyLines(),
     ...mediaHeaderLines(CACHE_SHORT, "        "),
     ``,
     `        location ~ /\\. {`,
@@ -247,11 +251,18 @@ export function renderNginxServer(options: NginxOptions): string {
   return lines.join("\n");
 }
 
-/** The local folder of an `fs` storage spec, or `undefined` for any other driver. */
-export function fsStorageRoot(spec: StorageSpecInput): string | undefined {
+/**
+ * The local folder of an `fs` storage spec, or `undefined` for any other
+ * driver. A `file://` URL is read as the storage reads it, so a relative one
+ * (`file://./media`) resolves from `baseDir` here too.
+ */
+export function fsStorageRoot(
+  spec: StorageSpecInput,
+  baseDir: string = process.cwd(),
+): string | undefined {
   if (typeof spec === "string") {
     if (!spec.startsWith("file://")) return undefined;
-    return decodeURIComponent(new URL(spec).pathname);
+    return parseStorageUrl(spec, baseDir).root as string;
   }
   return spec.driver === "fs" && typeof spec.root === "string" ? spec.root : undefined;
 }
@@ -261,7 +272,7 @@ export function nginxOptionsFromConfig(
   config: ResolvedConfig,
   extra: Pick<NginxOptions, "listen" | "serverName" | "followLinks"> = {},
 ): NginxOptions {
-  const mediaRoot = fsStorageRoot(config.media.storage);
+  const mediaRoot = fsStorageRoot(config.media.storage, config.baseDir);
   return {
     ...extra,
     staticUrl: config.static.url,

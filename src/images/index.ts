@@ -47,14 +47,7 @@ export {
   variantName,
 } from "./naming.js";
 export { placeholderDataUrl } from "./placeholder.js";
-export {
-  assertImageAllowed,
-  type ImageProbe,
-  type ImageSize,
-  imageLimitCheck,
-  probeImage,
-  probeImageSize,
-} from "./probe.js";
+export { assertImageAllowed, type ImageProbe, type ImageSize, probeImage } from "./probe.js";
 export {
   type RenderedImage,
   type RenderOptions,

@@ -69,11 +69,17 @@ export const IMAGE_LIMIT_KEYS: readonly (keyof ImageLimits)[] = [
   "allowSvg",
 ];
 
+/** How a bad limit is named: as an option (`Image limit "maxInputSide"`) or a config key. */
+type Subject = (key: string) => string;
+const asOption: Subject = (key) => `Image limit "${key}"`;
+const asConfigKey: Subject = (key) => `Config key "images.${key}"`;
+
 function positive(
   value: unknown,
   key: string,
   fallback: number,
   kind: "integer" | "ratio",
+  subject: Subject,
 ): number {
   if (value === undefined) return fallback;
   const ok =
@@ -83,19 +89,27 @@ function positive(
   if (!ok) {
     const expected = kind === "integer" ? "a positive whole number" : "a number of at least 1";
     throw new ConfigError(
-      `Image limit "${key}" must be ${expected}; found ${typeof value === "number" ? value : JSON.stringify(value)}.`,
+      `${subject(key)} must be ${expected}; found ${typeof value === "number" ? value : JSON.stringify(value)}.`,
       { key: `images.${key}` },
     );
   }
   return value as number;
 }
 
-/** Fills defaults once and refuses nonsense (zero, negative, fractional limits). */
-export function resolveImageLimits(limits: ImageLimits = {}): ResolvedImageLimits {
+/**
+ * Fills defaults once and refuses nonsense (zero, negative, fractional
+ * limits). `options.fromConfig` names a bad value by its config key
+ * (`images.maxInputSide`), as `resolveConfig` reports it.
+ */
+export function resolveImageLimits(
+  limits: ImageLimits = {},
+  options: { fromConfig?: boolean } = {},
+): ResolvedImageLimits {
+  const subject = options.fromConfig ? asConfigKey : asOption;
   const allowSvg = limits.allowSvg ?? false;
   if (typeof allowSvg !== "boolean") {
     throw new ConfigError(
-      `Image limit "allowSvg" must be true or false; found ${JSON.stringify(allowSvg)}.`,
+      `${subject("allowSvg")} must be true or false; found ${JSON.stringify(allowSvg)}.`,
       { key: "images.allowSvg" },
     );
   }
@@ -105,19 +119,28 @@ export function resolveImageLimits(limits: ImageLimits = {}): ResolvedImageLimit
       "maxInputPixels",
       DEFAULT_MAX_INPUT_PIXELS,
       "integer",
+      subject,
     ),
-    maxInputSide: positive(limits.maxInputSide, "maxInputSide", DEFAULT_MAX_INPUT_SIDE, "integer"),
+    maxInputSide: positive(
+      limits.maxInputSide,
+      "maxInputSide",
+      DEFAULT_MAX_INPUT_SIDE,
+      "integer",
+      subject,
+    ),
     maxAspectRatio: positive(
       limits.maxAspectRatio,
       "maxAspectRatio",
       DEFAULT_MAX_ASPECT_RATIO,
       "ratio",
+      subject,
     ),
     maxOutputDimension: positive(
       limits.maxOutputDimension,
       "maxOutputDimension",
       DEFAULT_MAX_OUTPUT_DIMENSION,
       "integer",
+      subject,
     ),
     allowSvg,
   };

@@ -141,7 +141,7 @@ export function imageLimitCheck(
  * the longest side, the aspect ratio, then the pixels (times `frames` when
  * every frame is to be decoded).
  */
-export function imageLimitError(
+function imageLimitError(
   size: { width: number; height: number },
   limits: ResolvedImageLimits,
   frames = 1,

@@ -22,6 +22,12 @@ export function etagFor(size: number, mtimeSeconds: number): string {
   return `"${mtimeSeconds.toString(16)}-${size.toString(16)}"`;
 }
 
+/** `mtime` and `lastModified` of a representation modified at `milliseconds` since the epoch. */
+export function modifiedAt(milliseconds: number): { mtime: number; lastModified: string } {
+  const mtime = Math.floor(milliseconds / 1000);
+  return { mtime, lastModified: new Date(mtime * 1000).toUTCString() };
+}
+
 /** What the header function needs to know about one representation. */
 export interface HeaderFacts {
   contentType: string;

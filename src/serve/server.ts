@@ -4,8 +4,8 @@
  * the caller stops it with `closeGracefully`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { nodeHandler, writeNodeResponse } from "./adapters/node.js";
-import { notFound, type ServeHandler, textResponse } from "./core.js";
+import { answerUnserved, nodeHandler } from "./adapters/node.js";
+import type { ServeHandler } from "./core.js";
 
 export interface StandaloneServerOptions {
   /** Called once per finished response, e.g. to print a log line. */
@@ -27,13 +27,8 @@ export function createStandaloneServer(
       res.on("finish", () => onResponse(req, res, performance.now() - started));
     }
     serve(req, res, (error) => {
-      if (error === undefined) {
-        writeNodeResponse(res, notFound(req.method ?? "GET"));
-        return;
-      }
-      onError?.(error, req);
-      if (res.headersSent) res.destroy();
-      else writeNodeResponse(res, textResponse(500, "Internal Server Error"));
+      if (error !== undefined) onError?.(error, req);
+      answerUnserved(req, res, error);
     });
   });
 }

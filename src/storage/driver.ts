@@ -111,13 +111,15 @@ export function isReplayable(
   return isInMemory(content) || isLocalFile(content);
 }
 
+/** Bytes or text as one Buffer, without copying a Uint8Array. */
+function asBuffer(content: Uint8Array | string): Buffer {
+  if (typeof content === "string") return Buffer.from(content, "utf8");
+  return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+}
+
 /** Bytes and text as one Buffer (no copy of a Uint8Array), streams as a Node stream. */
 export function toBody(content: StorageContent): DriverBody {
-  if (typeof content === "string") return Buffer.from(content, "utf8");
-  if (content instanceof Uint8Array) {
-    return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  }
-  return toReadable(content);
+  return isInMemory(content) ? asBuffer(content) : toReadable(content);
 }
 
 /** A driver body as a stream, for drivers whose SDK only takes streams. */
@@ -144,9 +146,7 @@ export async function openLocalFile(file: LocalFileContent): Promise<Readable> {
 
 /** Any accepted content as a Node stream, without buffering streams. */
 export function toReadable(content: StorageContent): Readable {
-  if (typeof content === "string") return Readable.from([Buffer.from(content, "utf8")]);
-  if (content instanceof Uint8Array)
-    return Readable.from([Buffer.from(content.buffer, content.byteOffset, content.byteLength)]);
+  if (isInMemory(content)) return Readable.from([asBuffer(content)]);
   if (content instanceof Readable) return content;
   if (isLocalFile(content)) return localFileStream(content);
   if (typeof (content as ReadableStream).getReader === "function") {

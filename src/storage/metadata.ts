@@ -59,14 +59,14 @@ export function checkMetadata(
 }
 
 /** A value as printable ASCII: itself when it already is (and cannot be mistaken for an encoded word). */
-export function encodeMetadataValue(value: string): string {
+function encodeMetadataValue(value: string): string {
   if (PLAIN.test(value) && !value.startsWith("=?")) return value;
   if (value === "") return value;
   return `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
 }
 
 /** The inverse of `encodeMetadataValue`. */
-export function decodeMetadataValue(value: string): string {
+function decodeMetadataValue(value: string): string {
   const match = ENCODED.exec(value);
   return match ? Buffer.from(match[1], "base64").toString("utf8") : value;
 }

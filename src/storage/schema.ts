@@ -119,7 +119,7 @@ function valid(field: Field, value: unknown): boolean {
 }
 
 /** Refuse a key no schema knows, naming it and the closest known key. */
-export function unknownKey(source: Source, key: string, known: readonly string[]): ConfigError {
+function unknownKey(source: Source, key: string, known: readonly string[]): ConfigError {
   const suggestion = closestMatch(key, known);
   const what = source.fromUrl ? "parameter" : "option";
   const hint = suggestion

@@ -159,7 +159,7 @@ export function verifyQuery(
 }
 
 /** The path part of a storage's `baseUrl` (`https://cdn.example/media/` -> `/media/`): its signing scope. */
-export function scopeOf(baseUrl: string): string {
+function scopeOf(baseUrl: string): string {
   return new URL(baseUrl, "http://stowage.invalid").pathname;
 }
 

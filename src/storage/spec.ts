@@ -45,7 +45,7 @@ const entry = <T>(schema: Schema<T>, create: (options: T) => StorageDriver): Dri
 });
 
 /** Every driver `createStorage` knows, with the schema of its options. */
-export const DRIVERS: Readonly<Record<string, DriverEntry>> = {
+const DRIVERS: Readonly<Record<string, DriverEntry>> = {
   fs: entry<FsOptions>(fsSchema, fsDriver),
   memory: entry<MemoryOptions>(memorySchema, memoryDriver),
   s3: entry<S3Options>(s3Schema, s3Driver),

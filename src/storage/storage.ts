@@ -1,17 +1,8 @@
 import { unlink } from "node:fs/promises";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { lookup } from "mrmime";
 import { StowageError } from "../errors.js";
-import {
-  type DriverBody,
-  isInMemory,
-  isLocalFile,
-  isReplayable,
-  openLocalFile,
-  type StorageDriver,
-  toBody,
-  toReadable,
-} from "./driver.js";
+import { isInMemory, isLocalFile, type StorageDriver } from "./driver.js";
 import {
   InvalidRangeError,
   NameConflictError,
@@ -22,6 +13,7 @@ import {
 } from "./errors.js";
 import { checkMetadata } from "./metadata.js";
 import { candidateNames, checkName, validName } from "./names.js";
+import { isUnread, SaveBodies } from "./save-bodies.js";
 import { checkDisposition, checkExpiresIn } from "./signing.js";
 import type {
   ByteRange,
@@ -42,11 +34,12 @@ export interface PolicyOptions {
    */
   maxLength?: number;
   /**
-   * Rewrite a cleaned name before it is stored (Django's `get_valid_name`
-   * override). Its result goes through the same validation again.
+   * Rewrite a cleaned name before it is stored. Its result goes through the
+   * same validation again.
+   * @default the cleaned name as it is
    */
   getValidName?: (name: string) => string;
-  /** Random suffix source for alternative names (tests make it predictable). */
+  /** Random suffix source for alternative names (tests make it predictable). @default randomSuffix (seven letters and digits) */
   random?: () => string;
 }
 
@@ -104,37 +97,20 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
     const { overwrite, ...rest } = saveOptions;
     const writeOptions = { ...rest, contentType: rest.contentType ?? lookup(target) };
     const signal = saveOptions.signal;
-    // Bytes in hand go down as one Buffer to drivers that can write it in one call, a file on
-    // disk as its path to drivers that can take it over; everything else as a fresh stream.
-    const opened: Readable[] = [];
-    const watchedStreams: Readable[] = [];
-    const onAbort = () => {
-      for (const stream of watchedStreams) stream.destroy(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const watched = (body: DriverBody): DriverBody => {
-      // An aborted save destroys its stream, so no driver waits on a source that stalls.
-      if (signal && body instanceof Readable) watchedStreams.push(body);
-      return body;
-    };
-    const makeBody = async (): Promise<DriverBody> => {
-      if (!local) return watched(driver.acceptsBytes ? toBody(content) : toReadable(content));
-      if (driver.acceptsLocalFiles) return local;
-      const stream = await openLocalFile(local);
-      opened.push(stream);
-      return watched(stream);
-    };
+    const bodies = new SaveBodies(driver, content, local, signal);
     try {
       if (overwrite) {
         // The exact name is wanted: one too long for a file system is refused, not shortened.
-        await driver.put(checkName(target), await makeBody(), writeOptions);
+        await driver.put(checkName(target), await bodies.next(), writeOptions);
         return target;
       }
       const candidates = checkedCandidates(target);
       if (driver.createFirstFree) {
-        return checkName(await driver.createFirstFree(candidates, await makeBody(), writeOptions));
+        return checkName(
+          await driver.createFirstFree(candidates, await bodies.next(), writeOptions),
+        );
       }
-      let body = await makeBody();
+      let body = await bodies.next();
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         // Every driver refuses a taken name under ifNoneMatch, so with bytes in hand a taken
         // name only costs a retry: skip the HEAD. A stream (or a file to upload) looks first.
@@ -149,8 +125,8 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
           // A stream the driver refused before reading it can go to the next name as it is.
           if (isUnread(body)) continue;
           // One that already went to the lost name cannot be sent again.
-          if (!isReplayable(content)) throw new NameConflictError(target, { cause: error });
-          body = await makeBody();
+          if (!bodies.replayable) throw new NameConflictError(target, { cause: error });
+          body = await bodies.next();
         }
       }
       throw new NameConflictError(target);
@@ -160,10 +136,7 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
       }
       return fail("save", target, error);
     } finally {
-      // A long-lived signal shared by many saves must not keep this one's streams alive.
-      signal?.removeEventListener("abort", onAbort);
-      // A driver that failed before reading a file's stream would otherwise keep its descriptor.
-      for (const stream of opened) stream.destroy();
+      bodies.dispose();
     }
   }
 
@@ -309,11 +282,6 @@ function checkRange(range: ByteRange): void {
 /** A list prefix may end with `/` or be a partial name, but may not escape the root. */
 function checkPrefix(prefix: string): string {
   return prefix.endsWith("/") ? checkName(`${prefix}x`).slice(0, -1) : checkName(prefix);
-}
-
-/** A stream body no byte has been read from: a refused write can send it elsewhere. */
-function isUnread(body: DriverBody): boolean {
-  return body instanceof Readable && !body.readableDidRead && !body.destroyed;
 }
 
 /** A name no save makes: a part starting with `.` (temp files, claims, files placed by hand). */

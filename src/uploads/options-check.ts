@@ -77,7 +77,7 @@ const CHECKS: Record<keyof UploadOptions, Check> = {
 };
 
 /** The names of every upload option. */
-export const UPLOAD_OPTION_KEYS = Object.keys(CHECKS) as (keyof UploadOptions)[];
+const UPLOAD_OPTION_KEYS = Object.keys(CHECKS) as (keyof UploadOptions)[];
 
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

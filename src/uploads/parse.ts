@@ -5,9 +5,9 @@ import { consumedBodyError } from "./consumed.js";
 import { Deadlines } from "./deadlines.js";
 import {
   type FieldError,
+  MalformedUploadError,
   UnsafeFilenameError,
   UploadAbortedError,
-  UploadError,
   UploadSizeError,
   UploadValidationError,
 } from "./errors.js";
@@ -125,10 +125,8 @@ class UploadParse {
         throw new UploadSizeError("totalSize", this.options.maxTotalSize, this.received);
       }
       if (expected !== undefined && this.received > expected) {
-        throw new UploadError(
-          "E_MALFORMED",
+        throw new MalformedUploadError(
           `The body is longer than its Content-Length header says (${expected} bytes).`,
-          { status: 400 },
         );
       }
       this.parser.write(chunk);

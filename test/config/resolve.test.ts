@@ -100,17 +100,17 @@ describe("resolveConfig", () => {
     [
       "a negative pixel limit",
       { images: { maxInputPixels: -1 } },
-      'Config key "images.maxInputPixels" must be a positive whole number; found number -1.',
+      'Config key "images.maxInputPixels" must be a positive whole number; found -1.',
     ],
     [
       "a fractional side limit",
       { images: { maxInputSide: 100.5 } },
-      'Config key "images.maxInputSide" must be a positive whole number; found number 100.5.',
+      'Config key "images.maxInputSide" must be a positive whole number; found 100.5.',
     ],
     [
       "an aspect ratio below 1",
       { images: { maxAspectRatio: 0.5 } },
-      'Config key "images.maxAspectRatio" must be a number of at least 1; found number 0.5.',
+      'Config key "images.maxAspectRatio" must be a number of at least 1; found 0.5.',
     ],
     [
       "an unknown key under images",

@@ -6,6 +6,7 @@ import { combineHandlers } from "../../src/serve/core.js";
 import { mediaOptionsFromConfig } from "../../src/serve/media/config.js";
 import { createMediaHandler } from "../../src/serve/media/handler.js";
 import { createStaticFiles } from "../../src/serve/static/files.js";
+import { buildRequest, type RawResponse, request, sendRaw } from "../helpers/raw-http.js";
 import { tagOf } from "../serve/support/cases.js";
 import {
   BIG_SIZE,
@@ -22,7 +23,6 @@ import {
   hostileTargetsUnder,
   NORMALISED_BY_URL_PARSERS,
 } from "../serve/support/hostile.js";
-import { buildRequest, type RawResponse, request, sendRaw } from "../serve/support/raw-http.js";
 import { adapters, type Running } from "../serve/support/servers.js";
 import { freePort, nginxMissing, type RunningNginx, startNginx } from "./support/nginx.js";
 

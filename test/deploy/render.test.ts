@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/resolve.js";
 import {
@@ -5,6 +7,8 @@ import {
   nginxOptionsFromConfig,
   renderNginxServer,
 } from "../../src/deploy/nginx.js";
+import { createStoragesFromConfig } from "../../src/storage/create.js";
+import { makeProject } from "../helpers/project.js";
 
 const base = { staticUrl: "/static/", staticRoot: "/srv/site/staticfiles" };
 
@@ -113,5 +117,18 @@ describe("nginxOptionsFromConfig", () => {
   it("reads file:// storage URLs", () => {
     expect(fsStorageRoot("file:///var/media%20files")).toBe("/var/media files");
     expect(fsStorageRoot("memory://")).toBeUndefined();
+  });
+
+  it("serves a relative file:// media storage from the folder the storage writes to", async () => {
+    const project = await makeProject();
+    try {
+      const config = resolveConfig({ media: { storage: "file://./uploads" } }, project.dir);
+      const saved = await createStoragesFromConfig(config).default.save("a.txt", "x");
+      const root = nginxOptionsFromConfig(config).media?.root;
+      expect(root).toBe(project.path("uploads"));
+      expect(readFileSync(path.join(root!, saved), "utf8")).toBe("x");
+    } finally {
+      await project.remove();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request } from "../helpers/raw-http.js";
 import { cases } from "./support/cases.js";
 import { fixtureHandler, makeFixture } from "./support/fixture.js";
-import { request } from "./support/raw-http.js";
 import { adapters, type Running, WITH_APP } from "./support/servers.js";
 
 // Built while collecting, so each row of the table becomes its own named test.

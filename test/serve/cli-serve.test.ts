@@ -4,8 +4,8 @@ import { main } from "../../src/cli/main.js";
 import { defineVariants, makeVariants, variantName } from "../../src/images/index.js";
 import { createStorage } from "../../src/storage/index.js";
 import { captureOutput, makeProject } from "../helpers/project.js";
+import { connectSocket, request } from "../helpers/raw-http.js";
 import { photoJpeg } from "../images/fixtures.js";
-import { request } from "./support/raw-http.js";
 
 let project: Awaited<ReturnType<typeof makeProject>> | undefined;
 afterEach(async () => {
@@ -161,8 +161,7 @@ describe("stowage serve", () => {
     project = await makeProject({ "stowage.config.json": CONFIG, "public/a.txt": "a" });
     const run = start([], project.dir, false);
     const [, port] = await waitFor(() => run.stdout.text, /:(\d+)\/static\//);
-    const socket = net.connect(Number(port), "127.0.0.1");
-    await new Promise((resolve) => socket.once("connect", resolve));
+    const socket = await connectSocket(Number(port));
     socket.write("GET /static/a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
     await new Promise((resolve) => socket.once("data", resolve));
     const closed = new Promise((resolve) => socket.once("close", resolve));

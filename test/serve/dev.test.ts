@@ -4,9 +4,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStaticFiles } from "../../src/serve/static/files.js";
 import { createFinder } from "../../src/static/finders.js";
+import { buildRequest, request, sendRaw } from "../helpers/raw-http.js";
 import { SECRET } from "./support/fixture.js";
 import { HOSTILE_TARGETS } from "./support/hostile.js";
-import { buildRequest, request, sendRaw } from "./support/raw-http.js";
 import { adapters, type Running } from "./support/servers.js";
 
 const base = mkdtempSync(path.join(tmpdir(), "stowage-dev-"));

@@ -1,13 +1,13 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRequest, request, sendRaw } from "../helpers/raw-http.js";
 import { fixtureHandler, makeFixture, SECRET, THUMB_SUFFIX } from "./support/fixture.js";
 import {
   HOSTILE_TARGETS,
   hostileTargetsUnder,
   NORMALISED_BY_URL_PARSERS,
 } from "./support/hostile.js";
-import { buildRequest, request, sendRaw } from "./support/raw-http.js";
 import { adapters, type Running } from "./support/servers.js";
 
 const fixture = await makeFixture();

@@ -5,10 +5,11 @@
  * /proc/self/fd: the servers run in this process.
  */
 import { readdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import type net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_PIPELINED } from "../../src/serve/adapters/node.js";
+import { connectSocket } from "../helpers/raw-http.js";
 import { fixtureHandler, makeFixture } from "./support/fixture.js";
 import { adapters, type Running } from "./support/servers.js";
 
@@ -32,20 +33,11 @@ async function eventually(check: () => boolean, message: () => string, timeoutMs
   }
 }
 
-function connect(port: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.pause();
-    socket.once("connect", () => resolve(socket));
-    socket.once("error", reject);
-  });
-}
-
 /** Open `CONNECTIONS` paused clients, each pipelining `PIPELINED` GETs of `target`. */
 async function pipelineAndPause(port: number, target: string): Promise<net.Socket[]> {
   const sockets: net.Socket[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
-    const socket = await connect(port);
+    const socket = await connectSocket(port, { paused: true });
     socket.on("error", () => undefined);
     socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(PIPELINED));
     sockets.push(socket);
@@ -106,7 +98,7 @@ describe("a connection that pipelines", () => {
   afterAll(() => running.close());
 
   it("gets every answer, in order, when it keeps a few requests in flight", async () => {
-    const socket = await connect(running.port);
+    const socket = await connectSocket(running.port, { paused: true });
     socket.resume();
     const chunks: Buffer[] = [];
     socket.on("data", (chunk) => chunks.push(chunk));
@@ -123,7 +115,7 @@ describe("a connection that pipelines", () => {
     let requests = 0;
     const count = () => requests++;
     running.server.on("request", count);
-    const socket = await connect(running.port);
+    const socket = await connectSocket(running.port, { paused: true });
     socket.on("error", () => undefined);
     const closed = new Promise((resolve) => socket.once("close", resolve));
     socket.write("GET /static/large.bin HTTP/1.1\r\nHost: x\r\n\r\n".repeat(4 * MAX_PIPELINED));

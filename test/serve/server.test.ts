@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { ServeHandler } from "../../src/serve/core.js";
 import { createStandaloneServer } from "../../src/serve/server.js";
-import { request } from "./support/raw-http.js";
+import { request } from "../helpers/raw-http.js";
 
 describe("the standalone server", () => {
   it("answers 500 to a handler that fails, and reports the error", async () => {

@@ -2,8 +2,8 @@ import { renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStaticFiles } from "../../src/serve/static/files.js";
+import { type RawResponse, request } from "../helpers/raw-http.js";
 import { BIG_SIZE, makeFixture, TEST_MAX_MEMORY_FILE } from "./support/fixture.js";
-import { type RawResponse, request } from "./support/raw-http.js";
 import { adapters, type Running } from "./support/servers.js";
 
 const fixture = await makeFixture();

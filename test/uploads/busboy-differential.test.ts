@@ -3,7 +3,7 @@ import busboy from "busboy";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { parseUpload } from "../../src/uploads/parse.js";
-import { makeTmpDir } from "./helpers.js";
+import { cutInto, makeTmpDir } from "./helpers.js";
 
 /**
  * Our multipart parser against busboy, the well-kept one, on generated
@@ -212,18 +212,6 @@ function serialize(
   return Buffer.concat(out);
 }
 
-function cut(body: Buffer, sizes: number[]): Buffer[] {
-  const out: Buffer[] = [];
-  let start = 0;
-  let index = 0;
-  while (start < body.length) {
-    const size = sizes.length === 0 ? body.length : sizes[index++ % sizes.length];
-    out.push(body.subarray(start, start + size));
-    start += size;
-  }
-  return out;
-}
-
 const body = boundary.chain((boundaryText) =>
   fc.record({
     boundaryText: fc.constant(boundaryText),
@@ -247,7 +235,7 @@ test("generated bodies in generated chunks: the same fields, file names and byte
         input.padding,
       );
       const contentType = `multipart/form-data; boundary="${input.boundaryText}"`;
-      const chunks = cut(bytes, input.sizes);
+      const chunks = cutInto(bytes, input.sizes);
       const theirs = grouped(await withBusboy(contentType, chunks));
       const ours = await withStowage(contentType, chunks);
       expect(ours).toEqual(theirs);

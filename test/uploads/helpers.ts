@@ -1,9 +1,8 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { readdir } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { UploadOptions } from "../../src/uploads/options.js";
 import { parseUpload } from "../../src/uploads/parse.js";
+import { makeProject } from "../helpers/project.js";
 
 /** A fresh temp folder per test, so "nothing left behind" is checkable. */
 export async function makeTmpDir(): Promise<{
@@ -11,13 +10,9 @@ export async function makeTmpDir(): Promise<{
   files(): Promise<string[]>;
   remove(): Promise<void>;
 }> {
-  const base = await mkdtemp(path.join(os.tmpdir(), "stowage-uploads-test-"));
-  const dir = path.join(base, "tmp");
-  return {
-    dir,
-    files: async () => readdir(dir).catch(() => []),
-    remove: () => rm(base, { recursive: true, force: true }),
-  };
+  const project = await makeProject();
+  const dir = project.path("tmp");
+  return { dir, files: async () => readdir(dir).catch(() => []), remove: project.remove };
 }
 
 /** Feed `body` in `chunkSize` slices through a Node stream, as a socket would. */
@@ -27,6 +22,19 @@ export function streamOf(body: Buffer, chunkSize = 64 * 1024): Readable {
     chunks.push(body.subarray(start, start + chunkSize));
   }
   return Readable.from(chunks);
+}
+
+/** `body` cut into pieces of `sizes` (repeated in turn; none: one piece), as a client might send it. */
+export function cutInto(body: Buffer, sizes: number[]): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  let index = 0;
+  while (start < body.length) {
+    const size = sizes.length === 0 ? body.length : sizes[index++ % sizes.length]!;
+    out.push(body.subarray(start, start + size));
+    start += size;
+  }
+  return out;
 }
 
 /** Parse and return the error (or fail the test when there is none). */

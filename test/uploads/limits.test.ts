@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { MultipartBuilder, multipartBody, urlencodedBody } from "../../src/testing/multipart.js";
+import { MalformedUploadError } from "../../src/uploads/errors.js";
 import { KB, MB } from "../../src/uploads/format.js";
 import { parseUpload } from "../../src/uploads/parse.js";
 import { makeTmpDir, parseError, streamOf } from "./helpers.js";
@@ -124,6 +125,21 @@ describe("limits", () => {
     });
     expect(error.code).toBe("E_LIMIT_TOTAL_SIZE");
     expect(error.message).toMatch(/^The whole upload must be under 1 MB\. It is 2\.00 MB\.$/);
+  });
+
+  test("a body longer than its Content-Length is refused as malformed, nothing kept", async () => {
+    const built = new MultipartBuilder().file("f", "a.bin", Buffer.alloc(8 * KB, 5)).build();
+    const headers = { ...built.headers, "content-length": String(built.body.length - 100) };
+    const error = await parseError(headers, built.body, {
+      memoryThreshold: 1 * KB,
+      tmpDir: tmp.dir,
+    });
+    expect(error).toBeInstanceOf(MalformedUploadError);
+    expect(error).toMatchObject({ code: "E_MALFORMED", status: 400 });
+    expect(error.message).toBe(
+      `The body is longer than its Content-Length header says (${built.body.length - 100} bytes).`,
+    );
+    expect(await tmp.files()).toEqual([]);
   });
 
   test("a file exactly at maxFileSize is accepted", async () => {

@@ -1,12 +1,13 @@
 import http from "node:http";
+import type net from "node:net";
 import type { AddressInfo } from "node:net";
-import net from "node:net";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { MultipartBuilder } from "../../src/testing/multipart.js";
 import { parseNodeUpload } from "../../src/uploads/adapters/node.js";
 import { KB, MB } from "../../src/uploads/format.js";
 import { parseUpload } from "../../src/uploads/parse.js";
 import type { UploadResult } from "../../src/uploads/result.js";
+import { connectSocket } from "../helpers/raw-http.js";
 import { retainedBytes } from "./gc.js";
 import { makeTmpDir, streamOf } from "./helpers.js";
 
@@ -91,9 +92,8 @@ describe("a body sent one byte per TCP segment", () => {
           ? "application/x-www-form-urlencoded"
           : `multipart/form-data; boundary=${B}`;
       const length = head.length + content.length + tail.length;
-      const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+      const socket = await connectSocket((server.address() as AddressInfo).port);
       socket.setNoDelay(true);
-      await new Promise((resolve) => socket.once("connect", resolve));
       try {
         socket.write(
           `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { multipartBody } from "../../src/testing/multipart.js";
 import { UploadError } from "../../src/uploads/errors.js";
 import { parseUpload } from "../../src/uploads/parse.js";
-import { makeTmpDir } from "./helpers.js";
+import { cutInto, makeTmpDir } from "./helpers.js";
 
 let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
 beforeAll(async () => {
@@ -84,18 +84,6 @@ function apply(body: Buffer, mutations: Mutation[]): Buffer {
   return out;
 }
 
-function chunks(body: Buffer, sizes: number[]): Buffer[] {
-  const out: Buffer[] = [];
-  let start = 0;
-  let index = 0;
-  while (start < body.length) {
-    const size = sizes.length === 0 ? body.length : sizes[index++ % sizes.length];
-    out.push(body.subarray(start, start + size));
-    start += size;
-  }
-  return out;
-}
-
 test("mutated bodies never crash, hang or leak a temp file", async () => {
   await fc.assert(
     fc.asyncProperty(
@@ -106,7 +94,7 @@ test("mutated bodies never crash, hang or leak a temp file", async () => {
         const parse = parseUpload(
           {
             headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
-            body: Readable.from(chunks(body, sizes)),
+            body: Readable.from(cutInto(body, sizes)),
           },
           {
             tmpDir: tmp.dir,

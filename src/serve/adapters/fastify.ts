@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import fp from "fastify-plugin";
 import { bodyStream } from "../body.js";
-import { isPromise, type ServeHandler, type ServeResponse } from "../core.js";
-import { discardBody, nodeRequest, whenAtHead } from "./node.js";
+import type { ServeHandler, ServeResponse } from "../core.js";
+import { discardBody, respondAtHead } from "./node.js";
 
 /** The part of a Fastify request the plugin reads. */
 export interface FastifyRequestLike {
@@ -66,17 +66,7 @@ export function fastifyPlugin(handler: ServeHandler): FastifyPlugin {
       };
       const fail = (error: unknown): void =>
         next(error instanceof Error ? error : new Error(String(error)));
-      whenAtHead(request.raw, reply.raw, () => {
-        let answer: ReturnType<ServeHandler["respond"]>;
-        try {
-          answer = handler.respond(nodeRequest(request.raw));
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        if (isPromise(answer)) answer.then(send, fail);
-        else send(answer);
-      });
+      respondAtHead(handler, request.raw, reply.raw, send, fail);
     });
     done();
   };

@@ -9,7 +9,7 @@ export type FetchHandler = (request: Request) => Promise<Response | null>;
 export interface FetchHandlerOptions {
   /**
    * Milliseconds a streamed body may wait for the runtime to read from it
-   * before it is closed, as nginx's `send_timeout`. Runtimes that never say
+   * before it is closed. Runtimes that never say
    * a client went away (`@hono/node-server` with a pipelined request still
    * queued) would otherwise hold its file open for good.
    * @default 60000

@@ -10,13 +10,14 @@ import {
   type ServeHandler,
   type ServeRequest,
   type ServeResponse,
+  textResponse,
 } from "../core.js";
 
 export type NextFunction = (error?: unknown) => void;
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
 
 /** The request fields handlers read, from a node request. */
-export function nodeRequest(req: IncomingMessage): ServeRequest {
+function nodeRequest(req: IncomingMessage): ServeRequest {
   const headers = req.headers;
   return {
     method: req.method ?? "GET",
@@ -41,6 +42,8 @@ export const MAX_PIPELINED = 64;
 
 const waiting = new WeakMap<Socket, number>();
 
+const INTERNAL_ERROR = textResponse(500, "Internal Server Error");
+
 /**
  * Run `answer` once `res` is the response the connection is sending. A
  * pipelined request's response waits in node's queue until the ones before
@@ -51,7 +54,7 @@ const waiting = new WeakMap<Socket, number>();
  * fires when its socket goes away; waiting responses hold nothing but their
  * request.
  */
-export function whenAtHead(req: IncomingMessage, res: ServerResponse, answer: () => void): void {
+function whenAtHead(req: IncomingMessage, res: ServerResponse, answer: () => void): void {
   if (res.socket) {
     answer();
     return;
@@ -69,6 +72,42 @@ export function whenAtHead(req: IncomingMessage, res: ServerResponse, answer: ()
   });
 }
 
+/**
+ * Ask `handler` about `req` once `res` heads its connection's queue (see
+ * `whenAtHead`); `send` gets the answer, `fail` whatever the handler threw
+ * or rejected with. Every node-based adapter answers through here.
+ */
+export function respondAtHead(
+  handler: ServeHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  send: (response: ServeResponse | null) => void,
+  fail: (error: unknown) => void,
+): void {
+  whenAtHead(req, res, () => {
+    let answer: ReturnType<ServeHandler["respond"]>;
+    try {
+      answer = handler.respond(nodeRequest(req));
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (isPromise(answer)) answer.then(send, fail);
+    else send(answer);
+  });
+}
+
+/**
+ * What a server with no next handler sends: 404 for a request nothing
+ * served, 500 for a handler error (the connection is cut when the headers
+ * are gone already).
+ */
+export function answerUnserved(req: IncomingMessage, res: ServerResponse, error?: unknown): void {
+  if (error === undefined) writeNodeResponse(res, notFound(req.method ?? "GET"));
+  else if (res.headersSent) res.destroy();
+  else writeNodeResponse(res, INTERNAL_ERROR);
+}
+
 /** Release a body that will not be sent. */
 export function discardBody(body: ResponseBody): void {
   if (body !== null && !Buffer.isBuffer(body)) body.stream.destroy();
@@ -79,7 +118,7 @@ export function discardBody(body: ResponseBody): void {
  * checked. A stream that fails or ends short cuts the connection (the
  * headers are gone already); a client that goes away destroys the stream.
  */
-export function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
+function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
   const body = response.body;
   if (res.destroyed) {
     discardBody(body);
@@ -103,26 +142,12 @@ export function nodeHandler(handler: ServeHandler): NodeHandler {
     const send = (response: ServeResponse | null): void => {
       if (response !== null) writeNodeResponse(res, response);
       else if (next) next();
-      else writeNodeResponse(res, notFound(req.method ?? "GET"));
+      else answerUnserved(req, res);
     };
     const fail = (error: unknown): void => {
       if (next) next(error);
-      else if (res.headersSent) res.destroy();
-      else
-        res
-          .writeHead(500, { "Content-Type": "text/plain; charset=utf-8" })
-          .end("Internal Server Error\n");
+      else answerUnserved(req, res, error);
     };
-    whenAtHead(req, res, () => {
-      let answer: ReturnType<ServeHandler["respond"]>;
-      try {
-        answer = handler.respond(nodeRequest(req));
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      if (isPromise(answer)) answer.then(send, fail);
-      else send(answer);
-    });
+    respondAtHead(handler, req, res, send, fail);
   };
 }

@@ -3,7 +3,7 @@ import {
   namedMediaUrl,
   type StorageConfigInput,
 } from "../../storage/create.js";
-import type { StorageSpec } from "../../storage/spec.js";
+import { parseStorageUrl } from "../../storage/spec.js";
 import type { Storage } from "../../storage/types.js";
 import type { MediaHandlerOptions, MediaMount } from "./handler.js";
 
@@ -24,12 +24,12 @@ export function mediaOptionsFromConfig(
 ): MediaHandlerOptions {
   const mounts: MediaMount[] = [{ prefix: config.media.url, storage: storages.default! }];
   for (const [name, spec] of Object.entries(config.media.storages)) {
-    const isPublic = typeof spec === "object" && (spec as StorageSpec).public === true;
-    const urlPublic = typeof spec === "string" && /[?&]public=true(&|$)/.test(spec);
+    // `public` read as the storage reads its spec, a URL's parameters included.
+    const checked = typeof spec === "string" ? parseStorageUrl(spec, config.baseDir) : spec;
     mounts.push({
       prefix: namedMediaUrl(config.media.url, name),
       storage: storages[name]!,
-      signed: !(isPublic || urlPublic),
+      signed: checked.public !== true,
     });
   }
   return { mounts, secret: config.secret, variants: config.images?.variants ?? {} };

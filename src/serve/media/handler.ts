@@ -5,7 +5,6 @@
 import { ConfigError, StowageError } from "../../errors.js";
 import { defineVariants, type VariantSpec } from "../../images/spec.js";
 import { refuseUnknownKeys } from "../../option-keys.js";
-import { checkName } from "../../storage/names.js";
 import { verifyQuery } from "../../storage/signing.js";
 import type { Storage } from "../../storage/types.js";
 import {
@@ -18,9 +17,9 @@ import {
   textResponse,
 } from "../core.js";
 import { CACHE_IMMUTABLE, CACHE_PRIVATE, CACHE_SHORT } from "../headers.js";
-import { mountPath, NOT_OURS, REJECTED, requestKey } from "../path.js";
+import { mountPath, NOT_OURS, REJECTED } from "../path.js";
 import { declaredVariant } from "../variants/names.js";
-import { type MediaPolicy, respondStored } from "./stored.js";
+import { type MediaPolicy, respondStored, storedName } from "./stored.js";
 
 export interface MediaMount {
   /**
@@ -139,16 +138,10 @@ export function createMediaHandler(options: MediaHandlerOptions): ServeHandler {
   return {
     respond(request) {
       for (const mount of mounts) {
-        const key = requestKey(request.target, mount.path);
-        if (key === NOT_OURS) continue;
-        if (key === REJECTED) return notFound(request.method);
+        const name = storedName(request.target, mount.path);
+        if (name === NOT_OURS) continue;
+        if (name === REJECTED) return notFound(request.method);
         if (!isReadMethod(request.method)) return methodNotAllowed();
-        let name: string;
-        try {
-          name = checkName(key);
-        } catch {
-          return notFound(request.method);
-        }
         const policy = mount.signed ? checkSignature(mount, name, request) : publicPolicy(name);
         if ("status" in policy) return policy;
         return serve(mount, name, request, policy);

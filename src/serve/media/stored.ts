@@ -3,15 +3,32 @@
  * handler and the variant handler both send, so an uploaded file or image
  * variant gets the same answer whichever of them finds it.
  */
+import { checkName } from "../../storage/names.js";
 import type { Storage, StorageStat } from "../../storage/types.js";
 import { bytesToSend, decide, planFor, type ServeRequest, type ServeResponse } from "../core.js";
-import type { HeaderFacts } from "../headers.js";
+import { type HeaderFacts, modifiedAt } from "../headers.js";
 import { isExecutableType, typeFor } from "../mime.js";
+import { REJECTED, type RequestKey, requestKey } from "../path.js";
 
 export interface MediaPolicy {
   cacheControl: string;
   /** The disposition a signed link asked for. */
   disposition?: string | undefined;
+}
+
+/**
+ * The storage name a request target under `prefix` names: the same decoder
+ * as static files, then the storage's own name check, so a target either
+ * names a key the storage would accept or is `REJECTED` (404).
+ */
+export function storedName(target: string, prefix: string): RequestKey {
+  const key = requestKey(target, prefix);
+  if (typeof key !== "string") return key;
+  try {
+    return checkName(key);
+  } catch {
+    return REJECTED;
+  }
 }
 
 /** `attachment` with the same filename parameters, whatever the disposition said. */
@@ -34,14 +51,12 @@ export function mediaFacts(
 ): HeaderFacts {
   const contentType = stat.contentType ?? typeFor(name);
   const sandbox = isExecutableType(contentType);
-  const mtime = Math.floor(stat.lastModified.getTime() / 1000);
   return {
     contentType,
     size: stat.size,
     encoding: "identity",
     etag: stat.etag,
-    mtime,
-    lastModified: new Date(mtime * 1000).toUTCString(),
+    ...modifiedAt(stat.lastModified.getTime()),
     cacheControl: policy.cacheControl,
     vary: false,
     cors: false,

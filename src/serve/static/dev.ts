@@ -1,16 +1,16 @@
 /**
  * Dev mode: no collect, no table. Each request asks the finders (which stat
- * the source folders), so new and changed files show on the next reload, as
- * Django's runserver does. Keys reach the finder only after the same checks
+ * the source folders), so new and changed files show on the next reload.
+ * Keys reach the finder only after the same checks
  * as production (`requestKey`), and the finder re-checks them.
  */
 import type { Stats } from "node:fs";
 import { resolveConfig } from "../../config/resolve.js";
 import { createFinder, type Finder } from "../../static/finders.js";
 import { isReadMethod, methodNotAllowed, type ServeRequest, type ServeResponse } from "../core.js";
-import { CACHE_DEV, etagFor, type HeaderFacts } from "../headers.js";
+import { CACHE_DEV, type HeaderFacts } from "../headers.js";
 import { contentTypeFor } from "../mime.js";
-import { respondFromFile } from "./respond.js";
+import { openedFacts, respondFromFile } from "./respond.js";
 
 /** The finder over the default `static.dirs` of the working directory (`./static` when it exists). */
 export function defaultFinder(): Finder {
@@ -18,22 +18,21 @@ export function defaultFinder(): Finder {
 }
 
 function devFacts(contentType: string, stats: Stats): HeaderFacts {
-  const mtime = Math.floor(stats.mtimeMs / 1000);
   return {
     contentType,
-    size: stats.size,
     encoding: "identity",
-    // Millisecond mtime: an edit within the same second must still change the tag.
-    etag: etagFor(stats.size, Math.floor(stats.mtimeMs)),
-    mtime,
-    lastModified: new Date(mtime * 1000).toUTCString(),
+    ...openedFacts(stats),
     cacheControl: CACHE_DEV,
     vary: false,
     cors: true,
   };
 }
 
-/** Answer `key` from the first source that has it, or `null`. Source folders may hold symlinks (Django follows them). */
+/**
+ * Answer `key` from the first source that has it, or `null`. Links in the
+ * source folders are followed: they are the developer's own tree, which
+ * `collect` follows too.
+ */
 export function respondDev(
   finder: Finder,
   key: string,

@@ -18,6 +18,7 @@ import {
   etagFor,
   fullHeaders,
   type HeaderFacts,
+  modifiedAt,
   partialHeaders,
   validatorHeaders,
 } from "../headers.js";
@@ -110,13 +111,17 @@ export function currentFacts(encoded: Encoded, stats: Stats): HeaderFacts {
   ) {
     return facts;
   }
-  const mtime = Math.floor(stats.mtimeMs / 1000);
+  return { ...facts, ...openedFacts(stats) };
+}
+
+/** Size, validator and date of a file as `fstat` describes it now. */
+export function openedFacts(
+  stats: Stats,
+): Pick<HeaderFacts, "size" | "etag" | "mtime" | "lastModified"> {
   return {
-    ...facts,
     size: stats.size,
     // Millisecond mtime: a rewrite within the same second must still change the tag.
     etag: etagFor(stats.size, Math.floor(stats.mtimeMs)),
-    mtime,
-    lastModified: new Date(mtime * 1000).toUTCString(),
+    ...modifiedAt(stats.mtimeMs),
   };
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { StowageError } from "../../errors.js";
 import { MANIFEST_NAME, readManifestSync } from "../../static/manifest.js";
 import type { Encoding } from "../encoding.js";
-import { CACHE_IMMUTABLE, CACHE_SHORT, etagFor, type HeaderFacts } from "../headers.js";
+import { CACHE_IMMUTABLE, CACHE_SHORT, etagFor, type HeaderFacts, modifiedAt } from "../headers.js";
 import { contentTypeFor } from "../mime.js";
 import { type Encoded, inMemory } from "./respond.js";
 
@@ -180,11 +180,9 @@ export function buildTable(options: TableOptions): Map<string, FileEntry> {
   const table = new Map<string, FileEntry>();
   for (const [key, group] of groups) {
     const original = group.get("identity")!;
-    const mtime = Math.floor(original.mtimeMs / 1000);
     const common = {
       contentType: contentTypeFor(key),
-      mtime,
-      lastModified: new Date(mtime * 1000).toUTCString(),
+      ...modifiedAt(original.mtimeMs),
       cacheControl: hashed.has(key) ? CACHE_IMMUTABLE : CACHE_SHORT,
       vary: group.size > 1,
       cors: true,

@@ -10,7 +10,6 @@ import type { ImageLimits } from "../../images/limits.js";
 import { defineVariants, type VariantSpec } from "../../images/spec.js";
 import { renderVariant } from "../../images/variants.js";
 import { refuseUnknownKeys } from "../../option-keys.js";
-import { checkName } from "../../storage/names.js";
 import type { Storage } from "../../storage/types.js";
 import {
   isReadMethod,
@@ -22,8 +21,8 @@ import {
   textResponse,
 } from "../core.js";
 import { CACHE_IMMUTABLE } from "../headers.js";
-import { respondBytes, respondStored } from "../media/stored.js";
-import { mountPath, NOT_OURS, REJECTED, requestKey } from "../path.js";
+import { respondBytes, respondStored, storedName } from "../media/stored.js";
+import { mountPath, NOT_OURS, REJECTED } from "../path.js";
 import { declaredVariant } from "./names.js";
 
 export interface VariantHandlerOptions {
@@ -102,15 +101,9 @@ export function createVariantHandler(options: VariantHandlerOptions): ServeHandl
 
   return {
     respond(request) {
-      const key = requestKey(request.target, prefix);
-      if (key === NOT_OURS) return null;
-      if (key === REJECTED) return notFound(request.method);
-      let name: string;
-      try {
-        name = checkName(key);
-      } catch {
-        return notFound(request.method);
-      }
+      const name = storedName(request.target, prefix);
+      if (name === NOT_OURS) return null;
+      if (name === REJECTED) return notFound(request.method);
       const declared = declaredVariant(name, specs);
       // A stale hash, a wrong extension or a variant of a variant is not a variant we make.
       if (declared === null || !declared.exact) return null;

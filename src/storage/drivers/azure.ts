@@ -9,6 +9,7 @@ import { loadDriverPackage } from "../packages.js";
 import type { Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { customDomainUrl, locationKeys } from "./cloud.js";
 
 /**
  * The part of a `ContainerClient` (Azure Blob SDK) the driver uses,
@@ -26,12 +27,13 @@ export interface AzureOptions {
   location?: string;
   /** @default env AZURE_STORAGE_CONNECTION_STRING */
   connectionString?: string;
-  /** Account name, with `accountKey`, when there is no connection string. */
+  /** Account name, with `accountKey`, when there is no connection string. @default none */
   account?: string;
+  /** The account's key, with `account`. @default none */
   accountKey?: string;
-  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. */
+  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. @default the container's own URL */
   customDomain?: string;
-  /** `Cache-Control` for blobs saved without one. */
+  /** `Cache-Control` for blobs saved without one. @default none */
   cacheControl?: string;
   /** Bodies up to this size (bytes) go up in one request; larger ones in blocks of this size. @default 4 MiB */
   blockSize?: number;
@@ -70,9 +72,7 @@ type AzureModule = typeof Azure;
 
 /** Azure Blob Storage through its SDK (loaded on first use); SAS for signed URLs. */
 export function azureDriver(options: AzureOptions): StorageDriver {
-  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
-  const toKey = (name: string) => (location ? `${location}/${name}` : name);
-  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const { toKey, fromKey } = locationKeys(options.location);
   const blockSize = options.blockSize ?? 4 * 1024 * 1024;
   let loaded: Promise<{ sdk: AzureModule; container: Azure.ContainerClient }> | undefined;
 
@@ -200,13 +200,9 @@ export function azureDriver(options: AzureOptions): StorageDriver {
     },
 
     url(name) {
-      if (options.customDomain) {
-        const base = options.customDomain.includes("://")
-          ? options.customDomain
-          : `https://${options.customDomain}`;
-        return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
-      }
-      return `${containerUrl(options)}/${encodeName(toKey(name))}`;
+      const key = encodeName(toKey(name));
+      if (options.customDomain) return customDomainUrl(options.customDomain, key);
+      return `${containerUrl(options)}/${key}`;
     },
 
     async presignUpload(name, presignOptions) {

@@ -7,6 +7,7 @@ import { loadDriverPackage } from "../packages.js";
 import type { Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { customDomainUrl, locationKeys } from "./cloud.js";
 
 /**
  * The part of a `Storage` client (Google Cloud Storage SDK) the driver
@@ -20,16 +21,17 @@ export interface GcsOptions {
   bucket: string;
   /** Prefix every name is stored under. @default "" */
   location?: string;
+  /** @default the project of the credentials */
   projectId?: string;
-  /** Service-account key file; default: Application Default Credentials. */
+  /** Service-account key file. @default Application Default Credentials */
   keyFilename?: string;
-  /** Service-account credentials as an object (`client_email`, `private_key`). */
+  /** Service-account credentials as an object (`client_email`, `private_key`). @default Application Default Credentials */
   credentials?: { client_email: string; private_key: string };
-  /** API endpoint override (an emulator or a private endpoint). */
+  /** API endpoint override (an emulator or a private endpoint). @default Google's public endpoint */
   apiEndpoint?: string;
-  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. */
+  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN. @default the bucket's URL on storage.googleapis.com */
   customDomain?: string;
-  /** `Cache-Control` for objects saved without one. */
+  /** `Cache-Control` for objects saved without one. @default none */
   cacheControl?: string;
   /** Objects asked for per list page. @default 1000 */
   pageSize?: number;
@@ -65,9 +67,7 @@ type GcsModule = typeof Gcs;
 
 /** Google Cloud Storage through its SDK (loaded on first use); V4 signed URLs. */
 export function gcsDriver(options: GcsOptions): StorageDriver {
-  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
-  const toKey = (name: string) => (location ? `${location}/${name}` : name);
-  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const { toKey, fromKey } = locationKeys(options.location);
   let loaded: Promise<Gcs.Bucket> | undefined;
 
   const bucket = () => {
@@ -167,12 +167,9 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
     },
 
     url(name) {
-      const base = options.customDomain
-        ? options.customDomain.includes("://")
-          ? options.customDomain
-          : `https://${options.customDomain}`
-        : `https://storage.googleapis.com/${options.bucket}`;
-      return `${base.replace(/\/+$/, "")}/${encodeName(toKey(name))}`;
+      const key = encodeName(toKey(name));
+      if (options.customDomain) return customDomainUrl(options.customDomain, key);
+      return `https://storage.googleapis.com/${options.bucket}/${key}`;
     },
 
     async presignUpload(name, presignOptions) {

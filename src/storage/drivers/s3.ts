@@ -1,16 +1,16 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { type Readable, Transform } from "node:stream";
 import type * as S3 from "@aws-sdk/client-s3";
 import { presignS3Post } from "../direct/s3.js";
-import { bodyStream, encodeName, isLocalFile, type StorageDriver } from "../driver.js";
+import { encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import { decodeMetadata, encodeMetadata } from "../metadata.js";
 import { loadDriverPackage } from "../packages.js";
 import { isHttpUrl, type Schema } from "../schema.js";
 import { dispositionHeader } from "../signing.js";
 import type { ListEntry, StorageStat } from "../types.js";
+import { customDomainUrl, locationKeys } from "./cloud.js";
 import { exclusiveWrites, isTaken, sdkCalls } from "./s3-exclusive.js";
+import { uploadObject } from "./s3-upload.js";
 
 /**
  * The part of an `S3Client` (AWS SDK v3) the driver uses, declared here so
@@ -26,17 +26,22 @@ export interface S3Options {
   location?: string;
   /** @default env AWS_REGION, else "us-east-1" */
   region?: string;
-  /** Endpoint for MinIO, R2, Ceph or s3rver, e.g. `http://127.0.0.1:9000`. */
+  /** Endpoint for MinIO, R2, Ceph or s3rver, e.g. `http://127.0.0.1:9000`. @default AWS S3 of `region` */
   endpoint?: string;
   /** Address buckets as `endpoint/bucket` rather than `bucket.endpoint` (MinIO, s3rver). @default false */
   forcePathStyle?: boolean;
+  /** With `secretAccessKey`, fixed credentials. @default the AWS SDK's credential chain (env, profile, role) */
   accessKeyId?: string;
+  /** @default the AWS SDK's credential chain */
   secretAccessKey?: string;
-  /** Host (or `https://host/path`) public URLs are built on, e.g. a CDN in front of the bucket. */
+  /**
+   * Host (or `https://host/path`) public URLs are built on, e.g. a CDN in front of the bucket.
+   * @default the bucket's own URL (path-style on `endpoint` with `forcePathStyle`)
+   */
   customDomain?: string;
-  /** Canned ACL stored with every object, e.g. `public-read`. */
+  /** Canned ACL stored with every object, e.g. `public-read`. @default none: the bucket's own policy */
   acl?: (typeof S3_ACLS)[number];
-  /** `Cache-Control` for objects saved without one. */
+  /** `Cache-Control` for objects saved without one. @default none */
   cacheControl?: string;
   /**
    * How a save avoids replacing an object created meanwhile. `"auto"` asks
@@ -103,9 +108,7 @@ type S3Module = typeof S3;
 
 /** Amazon S3 and S3-compatible services, through the AWS SDK v3 (loaded on first use). */
 export function s3Driver(options: S3Options): StorageDriver {
-  const location = (options.location ?? "").replace(/^\/+|\/+$/g, "");
-  const toKey = (name: string) => (location ? `${location}/${name}` : name);
-  const fromKey = (key: string) => (location ? key.slice(location.length + 1) : key);
+  const { toKey, fromKey } = locationKeys(options.location);
   const bucket = options.bucket;
   let loaded: Promise<{ sdk: S3Module; client: S3.S3Client }> | undefined;
 
@@ -169,49 +172,15 @@ export function s3Driver(options: S3Options): StorageDriver {
       ACL: options.acl,
       IfNoneMatch: conditional ? "*" : undefined,
     };
-    const taken = (error: unknown) =>
-      conditional && isTaken(error) ? new NameTakenError(name, { cause: error }) : error;
-    const putObject = async (Body: Buffer | Readable, ContentLength: number) => {
-      try {
-        await client.send(new sdk.PutObjectCommand({ ...params, Body, ContentLength }), {
-          abortSignal: writeOptions.signal,
-        });
-      } catch (error) {
-        throw taken(error);
-      }
-    };
-    // Bytes in hand: one PutObject (atomic on S3), not lib-storage's part machinery.
-    if (Buffer.isBuffer(body)) return putObject(body, body.length);
-    const partSize = options.partSize ?? MIN_PART_SIZE;
-    if (isLocalFile(body)) {
-      // A file's size is known up front: up to one part, a single PutObject streamed from disk.
-      const { size } = await stat(body.localPath);
-      if (size <= partSize) return putObject(createReadStream(body.localPath), size);
-    }
-    const stream = bodyStream(body);
-    // A stream of unknown length: lib-storage sends one PutObject or a multipart upload.
-    const { Upload } = await loadDriverPackage<typeof import("@aws-sdk/lib-storage")>(
-      "s3",
-      "@aws-sdk/lib-storage",
-    );
-    const upload = new Upload({
-      client,
-      queueSize: options.queueSize ?? 4,
-      partSize,
-      leavePartsOnError: false,
-      params: { ...params, Body: stream },
-    });
-    const abort = () => void upload.abort();
-    writeOptions.signal?.addEventListener("abort", abort, { once: true });
-    // A failing body must fail the upload (lib-storage then aborts the multipart upload).
-    const bodyFailed = new Promise<never>((_, reject) => stream.once("error", reject));
     try {
-      await Promise.race([upload.done(), bodyFailed]);
+      await uploadObject(sdk, client, params, body, {
+        partSize: options.partSize ?? MIN_PART_SIZE,
+        queueSize: options.queueSize ?? 4,
+        signal: writeOptions.signal,
+      });
     } catch (error) {
-      await upload.abort().catch(() => undefined);
-      throw taken(error);
-    } finally {
-      writeOptions.signal?.removeEventListener("abort", abort);
+      if (conditional && isTaken(error)) throw new NameTakenError(name, { cause: error });
+      throw error;
     }
   }
 
@@ -350,12 +319,7 @@ export function s3Driver(options: S3Options): StorageDriver {
 
     url(name) {
       const key = encodeName(toKey(name));
-      if (options.customDomain) {
-        const base = options.customDomain.includes("://")
-          ? options.customDomain
-          : `https://${options.customDomain}`;
-        return `${base.replace(/\/+$/, "")}/${key}`;
-      }
+      if (options.customDomain) return customDomainUrl(options.customDomain, key);
       if (options.endpoint) {
         const endpoint = new URL(options.endpoint);
         if (options.forcePathStyle) return `${endpoint.origin}/${options.bucket}/${key}`;

@@ -99,6 +99,17 @@ describe("the media handler", () => {
     await text(response);
   });
 
+  it("signs a named storage whose URL only mentions public=true inside another parameter", () => {
+    const config = mediaConfig(fixture);
+    const storages = {
+      quoted: "s3://bucket?endpoint=http://127.0.0.1:9000/?public=true",
+      open: "s3://bucket?public=true",
+    };
+    const options = mediaOptionsFromConfig({ ...config, media: { ...config.media, storages } });
+    const signed = Object.fromEntries(options.mounts.map((mount) => [mount.prefix, mount.signed]));
+    expect(signed).toEqual({ "/media/": undefined, "/media-quoted/": true, "/media-open/": false });
+  });
+
   it("leaves no stray file in the private root after serving", async () => {
     expect((await readdir(fixture.privateRoot)).sort()).toEqual(["doc.txt", "other.txt"]);
   });

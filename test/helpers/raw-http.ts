@@ -40,6 +40,22 @@ export function parseResponse(raw: Buffer): RawResponse {
   return { status: Number(statusLine!.split(" ")[1]), headers, body, raw };
 }
 
+/** A socket to `port` on loopback, once connected; `paused` leaves its data unread until resumed. */
+export function connectSocket(
+  port: number,
+  options: { paused?: boolean } = {},
+): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    if (options.paused) socket.pause();
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
+
 /** Send `request` as is and read until the server closes the connection. */
 export function sendRaw(
   port: number,
