@@ -79,6 +79,66 @@ describe("photos", () => {
     expect(thumbReply.headers.get("content-type")).toBe("image/webp");
   });
 
+  it("sent straight to storage are resized like a form upload, and their original let go", async () => {
+    const bytes = await picture(2400, 1600);
+    const prepared = await alice.post(
+      "/uploads/prepare",
+      JSON.stringify({ field: "image", filename: "pier.jpg", size: bytes.length }),
+      { script: true, headers: { "content-type": "application/json" } },
+    );
+    expect(prepared.status).toBe(200);
+    const upload = prepared.json.upload;
+    expect(upload.method).toBe("PUT");
+    const put = await fetch(new URL(upload.url, running.url), {
+      method: "PUT",
+      headers: upload.headers,
+      body: new Uint8Array(bytes),
+    });
+    expect(put.status).toBe(201);
+    const reply = await alice.post(
+      "/photos/upload",
+      JSON.stringify({ ticket: prepared.json.ticket, title: "Pier" }),
+      { script: true, headers: { "content-type": "application/json" } },
+    );
+    expect(reply.status).toBe(201);
+    expect(reply.json.photo).toMatchObject({ title: "Pier", width: 1620, height: 1080 });
+    const stored = reply.json.photo.url.replace(/^\/media\//, "");
+    expect(await under(stored)).toHaveLength(4);
+    // Neither the pending upload nor the checked original stays behind.
+    expect(
+      (await under("uploads/")).length +
+        (await under("_pending/")).filter((name) => !name.includes("/claims/")).length,
+    ).toBe(0);
+
+    // Another user cannot confirm alice's upload.
+    const again = await alice.post(
+      "/uploads/prepare",
+      JSON.stringify({ field: "image", filename: "pier.jpg", size: bytes.length }),
+      { script: true, headers: { "content-type": "application/json" } },
+    );
+    const bob = new Client(running.url);
+    await bob.signIn("bob", "builder");
+    const stolen = await bob.post(
+      "/photos/upload",
+      JSON.stringify({ ticket: again.json.ticket, title: "Mine" }),
+      { script: true, headers: { "content-type": "application/json" } },
+    );
+    expect(stolen.status).toBe(403);
+    expect(stolen.json.errors.__all__).toEqual(["The upload ticket was issued to someone else."]);
+  });
+
+  it("refused before a byte is sent when over the limit, in the form's words", async () => {
+    const prepared = await alice.post(
+      "/uploads/prepare",
+      JSON.stringify({ field: "image", filename: "huge.jpg", size: 30 * 1024 * 1024 }),
+      { script: true, headers: { "content-type": "application/json" } },
+    );
+    expect(prepared.status).toBe(413);
+    expect(prepared.json.errors.image).toEqual([
+      "File size must be under 20MB. Your file is 30.00MB.",
+    ]);
+  });
+
   it("are deleted with their record, their file and every variant", async () => {
     const reply = await alice.post(
       "/photos/upload",
