@@ -1,12 +1,10 @@
 // A large photo uploaded from Chromium straight to local-disk storage through
 // Stowage's endpoint with stowage/client, the progress bar moving as it goes.
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Transform } from "node:stream";
-import { chromium } from "playwright-core";
 import sharp from "sharp";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,18 +13,9 @@ import type { Storage } from "../../src/storage/types.js";
 import { receiveDirectUpload } from "../../src/uploads/direct/endpoint.js";
 import { createDirectUploads, type DirectUploads } from "../../src/uploads/direct/index.js";
 import { imageDimensions, MB } from "../../src/uploads/index.js";
+import { chromiumAvailable, launchChromium } from "../e2e/support/browser.js";
 import { startUploadApp } from "./app.js";
 import { SECRET, sha256 } from "./support.js";
-
-const CHROMIUM = process.env.STOWAGE_CHROMIUM ?? "/usr/bin/chromium";
-
-function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const message = `The browser test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium).`;
-  if (process.env.CI) throw new Error(`${message} CI must run it.`);
-  console.warn(`Skipping the direct-upload browser test. ${message}`);
-  return false;
-}
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const clientDir = path.resolve(here, "../../src/client");
@@ -111,20 +100,7 @@ describe.skipIf(!chromiumAvailable())("direct upload from Chromium", () => {
     const file = path.join(base, "holiday.jpg");
     await writeFile(file, photo);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
