@@ -11,6 +11,7 @@ import { createStoragesFromConfig } from "stowage/storage";
 import { galleryConfig } from "./config.mjs";
 import { createSessions } from "./lib/auth.mjs";
 import { migrate, seedDemoUsers } from "./lib/database.mjs";
+import { directUploads } from "./lib/direct.mjs";
 import { wantsJson } from "./lib/forms.mjs";
 import { pageHeaders, securityHeaders } from "./lib/security.mjs";
 import { filesMiddleware } from "./lib/serving.mjs";
@@ -95,13 +96,27 @@ export async function createGallery({ env = process.env } = {}) {
   // Static files and media first: they carry their own headers.
   app.use(filesMiddleware(config, storages, showError));
   app.use(securityHeaders(setPageHeaders));
+  // Stowage's endpoint for files the browser sends straight to local-disk storage.
+  const uploads = directUploads(app, { storages, secret });
 
   app.use(async (req, res, next) => {
     res.locals.user = await currentUser(req);
     next();
   });
 
-  const deps = { config, media, db, storages, statics, sessions, variants, pageContext, showError };
+  const direct = uploads.direct;
+  const deps = {
+    config,
+    media,
+    db,
+    storages,
+    statics,
+    sessions,
+    variants,
+    direct,
+    pageContext,
+    showError,
+  };
   registerAuth(app, deps);
   // Every page below needs a signed-in user.
   app.use((req, res, next) => {
@@ -113,6 +128,7 @@ export async function createGallery({ env = process.env } = {}) {
     res.redirect(303, `/login?next=${encodeURIComponent(nextUrl)}`);
   });
   app.get("/", (_req, res) => res.redirect(303, "/documents"));
+  uploads.routes();
   registerDocuments(app, deps);
   registerPhotos(app, deps);
   registerProfile(app, deps);

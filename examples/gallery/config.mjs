@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { clientAssetDir } from "stowage/uploads";
 
 /** Where `npm start` keeps everything it writes, relative to this folder. */
 export const VAR_DIR = "../../var/gallery";
@@ -47,6 +48,8 @@ export function galleryConfig(env = process.env) {
         // A vendor package mounted under a prefix: its font files are hashed
         // and the @font-face url() in css/fonts.css is rewritten to match.
         { prefix: "vendor/inter", dir: "../../node_modules/@fontsource-variable/inter/files" },
+        // The browser module for direct uploads, collected and hashed like the site's own.
+        { prefix: "stowage-client", dir: clientAssetDir() },
       ],
       root: `${VAR_DIR}/staticfiles`,
     },

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
+import type { PresignedUpload, PresignUploadOptions } from "./direct/types.js";
 import type {
   ByteRange,
   ListEntry,
@@ -77,6 +78,12 @@ export interface StorageDriver {
     key: string,
     options: Required<Pick<SignedUrlOptions, "expiresIn">> & SignedUrlOptions,
   ): Promise<string>;
+  /**
+   * A grant for a browser to upload one object straight to the backend
+   * (S3/GCS POST policy, Azure SAS). Absent: the backend has no such grant
+   * (fs, memory), and direct uploads go through Stowage's own endpoint.
+   */
+  presignUpload?(key: string, options: PresignUploadOptions): Promise<PresignedUpload>;
   /** Server-side copy; `false` when `from` is missing. Absent: the policy layer streams. */
   copy?(from: string, to: string, options: { ifNoneMatch?: boolean }): Promise<boolean>;
 }

@@ -250,6 +250,17 @@ export function createPolicyStorage(driver: StorageDriver, options: PolicyOption
       }
     },
   };
+  if (driver.presignUpload) {
+    const presign = driver.presignUpload.bind(driver);
+    storage.presignUpload = async (name, presignOptions) => {
+      checkName(name);
+      try {
+        return await presign(name, presignOptions);
+      } catch (error) {
+        return fail("presign an upload to", name, error);
+      }
+    };
+  }
   return storage;
 }
 

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { PresignedUpload, PresignUploadOptions } from "./direct/types.js";
 
 /**
  * A file already on local disk, handed to `save` by path (build it with
@@ -136,6 +137,11 @@ export interface Storage {
   url(name: string): string;
   /** A URL that grants access until it expires. */
   signedUrl(name: string, options?: SignedUrlOptions): Promise<string>;
+  /**
+   * A grant for a browser to upload `name` straight to the backend (S3 and
+   * GCS presigned POST, Azure SAS). Present only on drivers that have one.
+   */
+  presignUpload?(name: string, options: PresignUploadOptions): Promise<PresignedUpload>;
   /** Copies `from` to `to` (a free variant of `to` unless `overwrite`); returns the final name. */
   copy(from: string, to: string, options?: { overwrite?: boolean }): Promise<string>;
 }

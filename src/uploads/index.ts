@@ -5,6 +5,29 @@ export { parseNodeUpload } from "./adapters/node.js";
 export { uploadOptionsFromConfig } from "./config.js";
 export { BodyConsumedError } from "./consumed.js";
 export {
+  ChecksumMismatchError,
+  type ConfirmedUpload,
+  type ConfirmOptions,
+  clientAssetDir,
+  createDirectUploads,
+  type DirectField,
+  type DirectUploadOptions,
+  type DirectUploads,
+  PendingUploadMissingError,
+  type PreparedUpload,
+  type PrepareRequest,
+  type ResolvedDirectOptions,
+  type SweepPendingOptions,
+  type SweepPendingReport,
+  type Ticket,
+  TicketError,
+  type TicketProblem,
+  type TrackingUnit,
+  type TusDataStore,
+  type TusOptions,
+  type TusUploads,
+} from "./direct/index.js";
+export {
   type CountLimit,
   type FieldError,
   MalformedUploadError,

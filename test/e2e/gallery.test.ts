@@ -102,9 +102,22 @@ describe.skipIf(!chromiumAvailable())("the gallery in Chromium", () => {
         sessionStorage.setItem("progressSeen", JSON.stringify(seen));
       }).observe(box, { attributes: true, childList: true, subtree: true, characterData: true });
     });
+    // Over 4 MB the page sends the file straight to storage, then posts its ticket.
+    const sent: string[] = [];
+    const record = (request: { method(): string; url(): string }) =>
+      sent.push(
+        `${request.method()} ${new URL(request.url()).pathname.split("/").slice(0, 3).join("/")}`,
+      );
+    page.on("request", record);
     await Promise.all([
       page.waitForResponse((response) => response.url().endsWith("/documents/upload")),
       page.click(".upload-form button[type=submit]"),
+    ]);
+    page.off("request", record);
+    expect(sent.filter((line) => !line.startsWith("GET"))).toEqual([
+      "POST /uploads/prepare",
+      "PUT /uploads/direct",
+      "POST /documents/upload",
     ]);
     await page.waitForURL(url("/documents"));
     await page.locator(".flash.success").waitFor();

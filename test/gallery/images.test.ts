@@ -32,6 +32,15 @@ const mediaDir = () => path.join(site.dir, "media");
 const media = () => filesUnder(mediaDir());
 const under = async (prefix: string) => (await media()).filter((name) => name.startsWith(prefix));
 
+/** A script's JSON POST, as stowage/client sends to the app's routes. */
+const postJson = (client: Client, target: string, body: unknown) =>
+  client.request(target, {
+    method: "POST",
+    body: JSON.stringify(body),
+    script: true,
+    headers: { "content-type": "application/json" },
+  });
+
 describe("photos", () => {
   it("are stored resized to fit 1920x1080, with thumbnails, a medium size and a placeholder", async () => {
     const reply = await alice.post(
@@ -77,6 +86,64 @@ describe("photos", () => {
     const thumbReply = await alice.get(photo.thumb);
     expect(thumbReply.status).toBe(200);
     expect(thumbReply.headers.get("content-type")).toBe("image/webp");
+  });
+
+  it("sent straight to storage are resized like a form upload, and their original let go", async () => {
+    const bytes = await picture(2400, 1600);
+    const prepared = await postJson(alice, "/uploads/prepare", {
+      field: "image",
+      filename: "pier.jpg",
+      size: bytes.length,
+    });
+    expect(prepared.status).toBe(200);
+    const upload = prepared.json.upload;
+    expect(upload.method).toBe("PUT");
+    const put = await fetch(new URL(upload.url, running.url), {
+      method: "PUT",
+      headers: upload.headers,
+      body: new Uint8Array(bytes),
+    });
+    expect(put.status).toBe(201);
+    const reply = await postJson(alice, "/photos/upload", {
+      ticket: prepared.json.ticket,
+      title: "Pier",
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.json.photo).toMatchObject({ title: "Pier", width: 1620, height: 1080 });
+    const stored = reply.json.photo.url.replace(/^\/media\//, "");
+    expect(await under(stored)).toHaveLength(4);
+    // Neither the pending upload nor the checked original stays behind.
+    expect(
+      (await under("uploads/")).length +
+        (await under("_pending/")).filter((name) => !name.includes("/claims/")).length,
+    ).toBe(0);
+
+    // Another user cannot confirm alice's upload.
+    const again = await postJson(alice, "/uploads/prepare", {
+      field: "image",
+      filename: "pier.jpg",
+      size: bytes.length,
+    });
+    const bob = new Client(running.url);
+    await bob.signIn("bob", "builder");
+    const stolen = await postJson(bob, "/photos/upload", {
+      ticket: again.json.ticket,
+      title: "Mine",
+    });
+    expect(stolen.status).toBe(403);
+    expect(stolen.json.errors.__all__).toEqual(["The upload ticket was issued to someone else."]);
+  });
+
+  it("refused before a byte is sent when over the limit, in the form's words", async () => {
+    const prepared = await postJson(alice, "/uploads/prepare", {
+      field: "image",
+      filename: "huge.jpg",
+      size: 30 * 1024 * 1024,
+    });
+    expect(prepared.status).toBe(413);
+    expect(prepared.json.errors.image).toEqual([
+      "File size must be under 20MB. Your file is 30.00MB.",
+    ]);
   });
 
   it("are deleted with their record, their file and every variant", async () => {

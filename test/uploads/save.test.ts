@@ -118,10 +118,13 @@ test("the public API of stowage/uploads", () => {
   expect(Object.keys(uploads).sort()).toMatchInlineSnapshot(`
     [
       "BodyConsumedError",
+      "ChecksumMismatchError",
       "KB",
       "MB",
       "MalformedUploadError",
       "NON_FIELD_ERRORS",
+      "PendingUploadMissingError",
+      "TicketError",
       "UPLOAD_DEFAULTS",
       "UnexpectedFileError",
       "UnsafeFilenameError",
@@ -134,6 +137,8 @@ test("the public API of stowage/uploads", () => {
       "UploadTimeoutError",
       "UploadValidationError",
       "UploadedFile",
+      "clientAssetDir",
+      "createDirectUploads",
       "defaultTmpDir",
       "detectContentType",
       "extensionOf",

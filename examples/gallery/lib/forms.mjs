@@ -4,6 +4,7 @@
 // the page again with each message beside its field and what was typed kept.
 import { probeImage } from "stowage/images";
 import {
+  extensionOf,
   MB,
   parseNodeUpload,
   typeAgreesWithExtension,
@@ -61,18 +62,9 @@ export async function checkFile(file, rules) {
   /** @param {string} rule @param {string} message */
   const fail = (rule, message) => [{ field, rule, message }];
   if (!file) return fail("required", "Choose a file to upload.");
-  if (file.size === 0) return fail("empty", "The submitted file is empty.");
+  const declared = checkNameAndSize(file, rules);
+  if (declared.length > 0) return declared;
   const allowed = `Allowed types: ${rules.extensions.map((ext) => `.${ext}`).join(", ")}.`;
-  if (!rules.extensions.includes(file.extension)) {
-    const shown = file.extension ? `.${file.extension}` : "(none)";
-    return fail("extension", `File type ${shown} is not allowed. ${allowed}`);
-  }
-  if (file.size > rules.maxSize) {
-    return fail(
-      "maxSize",
-      `File size must be under ${limitText(rules.maxSize)}. Your file is ${megabytes(file.size)}.`,
-    );
-  }
   if (!typeAgreesWithExtension(file.detectedType, file.extension)) {
     const real = EXTENSION_OF_TYPE[/** @type {keyof EXTENSION_OF_TYPE} */ (file.detectedType)];
     if (real && !rules.extensions.includes(real)) {
@@ -103,6 +95,33 @@ export async function checkFile(file, rules) {
         `Image dimensions must be at most ${maxWidth}x${maxHeight} pixels. Your image is ${size.width}x${size.height}.`,
       );
     }
+  }
+  return [];
+}
+
+/**
+ * The checks a file's name and size answer, also before a direct upload
+ * sends a byte: empty, its type by name, its size.
+ * @param {{ filename: string, size: number }} file
+ * @param {{ field: string, extensions: string[], maxSize: number }} rules
+ * @returns {Failure[]}
+ */
+export function checkNameAndSize(file, rules) {
+  const { field } = rules;
+  /** @param {string} rule @param {string} message */
+  const fail = (rule, message) => [{ field, rule, message }];
+  if (file.size === 0) return fail("empty", "The submitted file is empty.");
+  const allowed = `Allowed types: ${rules.extensions.map((ext) => `.${ext}`).join(", ")}.`;
+  const extension = extensionOf(String(file.filename ?? ""));
+  if (!rules.extensions.includes(extension)) {
+    const shown = extension ? `.${extension}` : "(none)";
+    return fail("extension", `File type ${shown} is not allowed. ${allowed}`);
+  }
+  if (file.size > rules.maxSize) {
+    return fail(
+      "maxSize",
+      `File size must be under ${limitText(rules.maxSize)}. Your file is ${megabytes(file.size)}.`,
+    );
   }
   return [];
 }

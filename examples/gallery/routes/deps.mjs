@@ -9,6 +9,7 @@
  * @property {import("stowage").StaticUrls} statics
  * @property {ReturnType<typeof import("../lib/auth.mjs").createSessions>} sessions
  * @property {Record<string, Record<string, unknown>>} variants
+ * @property {import("stowage/uploads").DirectUploads} direct
  * @property {(req: import("express").Request, res: import("express").Response) => import("../views/layout.mjs").PageContext} pageContext
  * @property {(req: import("express").Request, res: import("express").Response, status: number, message: string) => Promise<void>} showError
  */

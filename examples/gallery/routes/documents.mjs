@@ -1,3 +1,4 @@
+import express from "express";
 import { uploadName } from "stowage/uploads";
 import {
   answerRefusal,
@@ -18,7 +19,10 @@ export const DOCUMENT_RULES = {
 };
 
 /** @param {import("express").Express} app @param {import("./deps.mjs").Deps} deps */
-export function registerDocuments(app, { db, media, storages, sessions, pageContext, showError }) {
+export function registerDocuments(
+  app,
+  { db, media, storages, direct, sessions, pageContext, showError },
+) {
   /** @param {number} userId */
   async function listDocuments(userId) {
     const rows = await db
@@ -35,16 +39,17 @@ export function registerDocuments(app, { db, media, storages, sessions, pageCont
     res.send(String(documentsPage(pageContext(req, res), { documents, rules: DOCUMENT_RULES })));
   });
 
-  app.post("/documents/upload", async (req, res) => {
+  app.post("/documents/upload", express.json(), async (req, res) => {
     const user = res.locals.user;
     /** @type {Record<string, string>} */
     let values = {};
     try {
-      const form = await readForm(req, res, {
-        fileField: "file",
-        maxFileSize: DOCUMENT_RULES.maxSize,
-      });
-      values = form.fields;
+      // A large file arrives first straight in storage (stowage/client); its ticket comes here.
+      const sent = req.is("application/json") ? req.body : undefined;
+      const form = sent
+        ? undefined
+        : await readForm(req, res, { fileField: "file", maxFileSize: DOCUMENT_RULES.maxSize });
+      values = sent ?? form?.fields ?? {};
       refuse([
         ...checkText("title", values.title, { maxLength: 200 }),
         ...checkChoice(
@@ -52,22 +57,28 @@ export function registerDocuments(app, { db, media, storages, sessions, pageCont
           values.document_type,
           DOCUMENT_TYPES.map(([value]) => value),
         ),
-        ...(await checkFile(form.file, DOCUMENT_RULES)),
+        ...(sent ? [] : await checkFile(form?.file, DOCUMENT_RULES)),
       ]);
-      const file = /** @type {import("stowage/uploads").UploadedFile} */ (form.file);
+      const file = form?.file;
       const document = await media.unitOfWork(async (unit) => {
-        // A folder template: the client's name, made safe, in a dated folder.
-        const name = await file.saveTo(
-          unit.storage(),
-          uploadName("documents/%Y/%m/%d/", file.filename),
-        );
+        const stored = sent
+          ? await direct.confirm(sent.ticket, { owner: String(user.id), unit })
+          : {
+              // A folder template: the client's name, made safe, in a dated folder.
+              name: await file.saveTo(
+                unit.storage(),
+                uploadName("documents/%Y/%m/%d/", file.filename),
+              ),
+              filename: file.filename,
+              size: file.size,
+            };
         const row = {
           user_id: user.id,
           title: values.title.trim(),
           document_type: values.document_type,
-          file: name,
-          original_name: file.filename,
-          size: file.size,
+          file: stored.name,
+          original_name: stored.filename,
+          size: stored.size,
           uploaded_at: new Date().toISOString(),
         };
         const { id } = await db
@@ -75,7 +86,7 @@ export function registerDocuments(app, { db, media, storages, sessions, pageCont
           .values(row)
           .returning("id")
           .executeTakeFirstOrThrow();
-        return { id, ...row, url: storages.default.url(name) };
+        return { id, ...row, url: storages.default.url(stored.name) };
       });
       // Shown on the next page, whether a script or the browser follows the redirect.
       sessions.flash(req, res, "success", `“${document.title}” is uploaded.`);

@@ -1,3 +1,4 @@
+import express from "express";
 import { answerRefusal, checkFile, checkText, readForm, refuse, wantsJson } from "../lib/forms.mjs";
 import { photoView, storeImage } from "../lib/images.mjs";
 import { findOwned } from "../lib/owned.mjs";
@@ -12,7 +13,7 @@ export const PHOTO_RULES = {
 /** @param {import("express").Express} app @param {import("./deps.mjs").Deps} deps */
 export function registerPhotos(
   app,
-  { db, media, storages, variants, sessions, pageContext, showError },
+  { db, media, storages, direct, variants, sessions, pageContext, showError },
 ) {
   /** @param {number} userId */
   async function listPhotos(userId) {
@@ -30,22 +31,33 @@ export function registerPhotos(
     res.send(String(photosPage(pageContext(req, res), { photos, rules: PHOTO_RULES })));
   });
 
-  app.post("/photos/upload", async (req, res) => {
+  app.post("/photos/upload", express.json(), async (req, res) => {
     const user = res.locals.user;
     /** @type {Record<string, string>} */
     let values = {};
     try {
-      const form = await readForm(req, res, {
-        fileField: "image",
-        maxFileSize: PHOTO_RULES.maxSize,
-      });
-      values = form.fields;
+      // A large photo arrives first straight in storage (stowage/client); its ticket comes here.
+      const sent = req.is("application/json") ? req.body : undefined;
+      const form = sent
+        ? undefined
+        : await readForm(req, res, { fileField: "image", maxFileSize: PHOTO_RULES.maxSize });
+      values = sent ?? form?.fields ?? {};
       refuse([
         ...checkText("title", values.title, { maxLength: 200 }),
-        ...(await checkFile(form.file, PHOTO_RULES)),
+        ...(sent ? [] : await checkFile(form?.file, PHOTO_RULES)),
       ]);
-      const file = /** @type {import("stowage/uploads").UploadedFile} */ (form.file);
       const photo = await media.unitOfWork(async (unit) => {
+        let file = form?.file;
+        if (sent) {
+          // The checked original is resized like a form upload, then let go: nothing refers to it.
+          const original = await direct.confirm(sent.ticket, { owner: String(user.id), unit });
+          file = {
+            filename: original.filename,
+            path: undefined,
+            bytes: () => storages.default.read(original.name),
+          };
+          unit.remove(original.name);
+        }
         const stored = await storeImage(unit, file, {
           field: "image",
           folder: "photos/%Y/%m/",

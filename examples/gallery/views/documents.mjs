@@ -27,7 +27,7 @@ export const DOCUMENT_TYPES = [
 export function documentsPage(ctx, { documents, rules, values = {}, errors = {} }) {
   const accept = rules.extensions.map((ext) => `.${ext}`).join(",");
   const label = Object.fromEntries(DOCUMENT_TYPES);
-  const form = html`<form class="card form upload-form" method="post" action="/documents/upload" enctype="multipart/form-data" data-upload novalidate>
+  const form = html`<form class="card form upload-form" method="post" action="/documents/upload" enctype="multipart/form-data" data-upload data-direct novalidate>
   <h2>Upload a document</h2>
   ${formErrors(errors)}
   ${formField({

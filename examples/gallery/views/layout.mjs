@@ -43,7 +43,7 @@ export function layout(ctx, { title, active, body, bare }) {
 <link rel="stylesheet" href="${statics.url("css/site.css")}" integrity="${statics.integrity("css/site.css")}">
 <script type="module" src="${statics.url("js/site.js")}" integrity="${statics.integrity("js/site.js")}"></script>
 </head>
-<body class="${bare ? "bare" : ""}">
+<body class="${bare ? "bare" : ""}" data-stowage-client="${statics.url("stowage-client/index.js")}">
 <header class="topbar">
   <div class="topbar-inner">
     <a class="brand" href="/"><img src="${statics.url("img/logo.svg")}" alt="" width="28" height="28"><span>Stowage <strong>Gallery</strong></span></a>

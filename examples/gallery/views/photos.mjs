@@ -32,7 +32,7 @@ const placeholderStyle = (placeholder) =>
  * @param {{ photos: PhotoView[], rules: { extensions: string[], maxSize: number }, values?: Record<string, string>, errors?: Record<string, string[]> }} data
  */
 export function photosPage(ctx, { photos, rules, values = {}, errors = {} }) {
-  const form = html`<form class="card form upload-form inline-form" method="post" action="/photos/upload" enctype="multipart/form-data" data-upload novalidate>
+  const form = html`<form class="card form upload-form inline-form" method="post" action="/photos/upload" enctype="multipart/form-data" data-upload data-direct novalidate>
   <h2>Add a photo</h2>
   ${formErrors(errors)}
   ${formField({

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type * as Azure from "@azure/storage-blob";
 import { ConfigError } from "../../errors.js";
+import { presignAzurePut } from "../direct/azure.js";
 import { bodyStream, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import { decodeMetadata, encodeMetadata } from "../metadata.js";
@@ -202,6 +203,11 @@ export function azureDriver(options: AzureOptions): StorageDriver {
       const key = encodeName(toKey(name));
       if (options.customDomain) return customDomainUrl(options.customDomain, key);
       return `${containerUrl(options)}/${key}`;
+    },
+
+    async presignUpload(name, presignOptions) {
+      const { sdk, client } = await blob(name);
+      return presignAzurePut(sdk, client, presignOptions);
     },
 
     async signedUrl(name, signOptions) {

@@ -1,5 +1,6 @@
 import { pipeline } from "node:stream/promises";
 import type * as Gcs from "@google-cloud/storage";
+import { presignGcsPost } from "../direct/gcs.js";
 import { bodyStream, encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import { loadDriverPackage } from "../packages.js";
@@ -169,6 +170,10 @@ export function gcsDriver(options: GcsOptions): StorageDriver {
       const key = encodeName(toKey(name));
       if (options.customDomain) return customDomainUrl(options.customDomain, key);
       return `https://storage.googleapis.com/${options.bucket}/${key}`;
+    },
+
+    async presignUpload(name, presignOptions) {
+      return presignGcsPost(await file(name), presignOptions);
     },
 
     async signedUrl(name, signOptions) {

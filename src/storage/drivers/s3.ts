@@ -1,5 +1,6 @@
 import { type Readable, Transform } from "node:stream";
 import type * as S3 from "@aws-sdk/client-s3";
+import { presignS3Post } from "../direct/s3.js";
 import { encodeName, type StorageDriver } from "../driver.js";
 import { NameTakenError } from "../errors.js";
 import { decodeMetadata, encodeMetadata } from "../metadata.js";
@@ -326,6 +327,11 @@ export function s3Driver(options: S3Options): StorageDriver {
       }
       const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
       return `https://${options.bucket}.s3.${region}.amazonaws.com/${key}`;
+    },
+
+    async presignUpload(name, presignOptions) {
+      const { client } = await load();
+      return presignS3Post(client, options.bucket, toKey(name), presignOptions);
     },
 
     async signedUrl(name, signOptions) {

@@ -39,7 +39,49 @@ function setProgress(form, fraction) {
   box.querySelector(".progress-text").textContent = percent === 100 ? "Saving…" : `${percent}%`;
 }
 
+/** Files from this size go straight to storage with stowage/client, then the form posts their ticket. */
+const DIRECT_FROM = 4 * 1024 * 1024;
+
+async function uploadDirect(form, input, file) {
+  const button = form.querySelector('button[type="submit"]');
+  const { uploadFile, UploadRefusedError } = await import(document.body.dataset.stowageClient);
+  const extra = {};
+  for (const [key, value] of new FormData(form)) if (typeof value === "string") extra[key] = value;
+  showErrors(form, {});
+  setProgress(form, 0);
+  button.disabled = true;
+  form.setAttribute("aria-busy", "true");
+  try {
+    const answer = await uploadFile(file, {
+      field: input.name,
+      prepare: "/uploads/prepare",
+      confirm: form.action,
+      method: "direct",
+      extra,
+      headers: { "X-Requested-With": "XMLHttpRequest" },
+      onProgress: ({ fraction }) => setProgress(form, fraction),
+    });
+    window.location.assign(answer?.redirect ?? window.location.href);
+  } catch (error) {
+    button.disabled = false;
+    form.querySelector(".progress")?.setAttribute("hidden", "");
+    form.removeAttribute("aria-busy");
+    showErrors(
+      form,
+      error instanceof UploadRefusedError
+        ? error.errors
+        : { __all__: ["The upload was interrupted: the connection was lost. Please try again."] },
+    );
+  }
+}
+
 function upload(form) {
+  const input = form.querySelector('input[type="file"]');
+  const file = input?.files?.[0];
+  if ("direct" in form.dataset && file && file.size >= DIRECT_FROM) {
+    uploadDirect(form, input, file);
+    return;
+  }
   const button = form.querySelector('button[type="submit"]');
   const request = new XMLHttpRequest();
   request.open("POST", form.action);
