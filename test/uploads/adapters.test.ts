@@ -1,7 +1,9 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify from "fastify";
+import Fastify4 from "fastify4";
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type TemporaryMedia, temporaryMedia } from "../../src/testing/media.js";
@@ -107,28 +109,60 @@ describe("adapters", () => {
     }
   });
 
-  test("Fastify plugin leaves the body to parseFastifyUpload, which cleans up after the reply", async () => {
-    const app = Fastify();
-    let last: UploadResult | undefined;
-    await app.register(stowageUploads);
-    app.post("/upload", async (request, reply) => {
+  /** The route of both Fastify tests, typed by the parts it uses so it fits Fastify 4 and 5. */
+  const fastifyRoute =
+    (keep: (result: UploadResult) => void) =>
+    async (
+      request: { raw: IncomingMessage; headers: IncomingHttpHeaders },
+      reply: { raw: ServerResponse; code(status: number): { send(payload: unknown): unknown } },
+    ) => {
       try {
         const uploads = await parseFastifyUpload(request, reply, options());
-        last = uploads;
+        keep(uploads);
         const saved = await uploads.file("photo")!.saveTo(media.storage, "photos/beach.bin");
         return { title: uploads.fields.title, saved, size: uploads.file("photo")!.size };
       } catch (error) {
         const result = uploadErrorReply(error, request.headers);
         return reply.code(result.status).send(result.json ? result.body : result.errors);
       }
-    });
-    const address = await app.listen({ port: 0, host: "127.0.0.1" });
-    try {
-      await checkAdapter(`${address}/upload`, () => last);
-    } finally {
-      await app.close();
-    }
-  });
+    };
+
+  test.each([
+    [
+      "5",
+      async (route: ReturnType<typeof fastifyRoute>) => {
+        const app = Fastify();
+        await app.register(stowageUploads);
+        app.post("/upload", route);
+        return app;
+      },
+    ],
+    [
+      "4",
+      async (route: ReturnType<typeof fastifyRoute>) => {
+        const app = Fastify4();
+        await app.register(stowageUploads);
+        app.post("/upload", route);
+        return app;
+      },
+    ],
+  ])(
+    "Fastify %s: the plugin leaves the body to parseFastifyUpload, which cleans up after the reply",
+    async (_version, makeApp) => {
+      let last: UploadResult | undefined;
+      const app = await makeApp(
+        fastifyRoute((result) => {
+          last = result;
+        }),
+      );
+      const address = await app.listen({ port: 0, host: "127.0.0.1" });
+      try {
+        await checkAdapter(`${address}/upload`, () => last);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   test("fetch handlers (Hono) parse the Request and answer JSON errors", async () => {
     const app = new Hono();
