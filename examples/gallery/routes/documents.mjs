@@ -1,0 +1,110 @@
+import { uploadName } from "stowage/uploads";
+import {
+  answerRefusal,
+  checkChoice,
+  checkFile,
+  checkText,
+  readForm,
+  refuse,
+  wantsJson,
+} from "../lib/forms.mjs";
+import { findOwned } from "../lib/owned.mjs";
+import { DOCUMENT_TYPES, documentsPage } from "../views/documents.mjs";
+
+export const DOCUMENT_RULES = {
+  field: "file",
+  extensions: ["pdf", "doc", "docx", "txt", "jpg", "png"],
+  maxSize: 10 * 1024 * 1024,
+};
+
+/** @param {import("express").Express} app @param {import("./deps.mjs").Deps} deps */
+export function registerDocuments(app, { db, media, storages, sessions, pageContext, showError }) {
+  /** @param {number} userId */
+  async function listDocuments(userId) {
+    const rows = await db
+      .selectFrom("documents")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .orderBy("id", "desc")
+      .execute();
+    return rows.map((row) => ({ ...row, url: storages.default.url(row.file) }));
+  }
+
+  app.get("/documents", async (req, res) => {
+    const documents = await listDocuments(res.locals.user.id);
+    res.send(String(documentsPage(pageContext(req, res), { documents, rules: DOCUMENT_RULES })));
+  });
+
+  app.post("/documents/upload", async (req, res) => {
+    const user = res.locals.user;
+    /** @type {Record<string, string>} */
+    let values = {};
+    try {
+      const form = await readForm(req, res, {
+        fileField: "file",
+        maxFileSize: DOCUMENT_RULES.maxSize,
+      });
+      values = form.fields;
+      refuse([
+        ...checkText("title", values.title, { maxLength: 200 }),
+        ...checkChoice(
+          "document_type",
+          values.document_type,
+          DOCUMENT_TYPES.map(([value]) => value),
+        ),
+        ...(await checkFile(form.file, DOCUMENT_RULES)),
+      ]);
+      const file = /** @type {import("stowage/uploads").UploadedFile} */ (form.file);
+      const document = await media.unitOfWork(async (unit) => {
+        // A folder template: the client's name, made safe, in a dated folder.
+        const name = await file.saveTo(
+          unit.storage(),
+          uploadName("documents/%Y/%m/%d/", file.filename),
+        );
+        const row = {
+          user_id: user.id,
+          title: values.title.trim(),
+          document_type: values.document_type,
+          file: name,
+          original_name: file.filename,
+          size: file.size,
+          uploaded_at: new Date().toISOString(),
+        };
+        const { id } = await db
+          .insertInto("documents")
+          .values(row)
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        return { id, ...row, url: storages.default.url(name) };
+      });
+      // Shown on the next page, whether a script or the browser follows the redirect.
+      sessions.flash(req, res, "success", `“${document.title}” is uploaded.`);
+      if (wantsJson(req)) {
+        res.status(201).json({ success: true, redirect: "/documents", document });
+        return;
+      }
+      res.redirect(303, "/documents");
+    } catch (error) {
+      await answerRefusal(req, res, error, async (errors) =>
+        documentsPage(pageContext(req, res), {
+          documents: await listDocuments(user.id),
+          rules: DOCUMENT_RULES,
+          values,
+          errors,
+        }),
+      );
+    }
+  });
+
+  app.post("/documents/:id/delete", async (req, res) => {
+    const doc = await findOwned(db, "documents", req, res);
+    if (!doc) return showError(req, res, 404, "There is no such document.");
+    await media.unitOfWork(async (unit) => {
+      await db.deleteFrom("documents").where("id", "=", doc.id).execute();
+      unit.remove(doc.file);
+    });
+    if (wantsJson(req)) return void res.json({ success: true, redirect: "/documents" });
+    sessions.flash(req, res, "success", `“${doc.title}” is deleted.`);
+    res.redirect(303, "/documents");
+  });
+}

@@ -1,0 +1,110 @@
+import { answerRefusal, checkFile, checkText, readForm, refuse, wantsJson } from "../lib/forms.mjs";
+import { photoView, storeImage } from "../lib/images.mjs";
+import { findOwned } from "../lib/owned.mjs";
+import { photoPage, photosPage } from "../views/photos.mjs";
+
+export const PHOTO_RULES = {
+  field: "image",
+  extensions: ["jpg", "jpeg", "png", "webp"],
+  maxSize: 20 * 1024 * 1024,
+};
+
+/** @param {import("express").Express} app @param {import("./deps.mjs").Deps} deps */
+export function registerPhotos(
+  app,
+  { db, media, storages, variants, sessions, pageContext, showError },
+) {
+  /** @param {number} userId */
+  async function listPhotos(userId) {
+    const rows = await db
+      .selectFrom("photos")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .orderBy("id", "desc")
+      .execute();
+    return rows.map((row) => photoView(row, storages.default, variants));
+  }
+
+  app.get("/photos", async (req, res) => {
+    const photos = await listPhotos(res.locals.user.id);
+    res.send(String(photosPage(pageContext(req, res), { photos, rules: PHOTO_RULES })));
+  });
+
+  app.post("/photos/upload", async (req, res) => {
+    const user = res.locals.user;
+    /** @type {Record<string, string>} */
+    let values = {};
+    try {
+      const form = await readForm(req, res, {
+        fileField: "image",
+        maxFileSize: PHOTO_RULES.maxSize,
+      });
+      values = form.fields;
+      refuse([
+        ...checkText("title", values.title, { maxLength: 200 }),
+        ...(await checkFile(form.file, PHOTO_RULES)),
+      ]);
+      const file = /** @type {import("stowage/uploads").UploadedFile} */ (form.file);
+      const photo = await media.unitOfWork(async (unit) => {
+        const stored = await storeImage(unit, file, {
+          field: "image",
+          folder: "photos/%Y/%m/",
+          transform: { fit: [1920, 1080] },
+          variants,
+          only: ["thumb", "thumb2x", "medium"],
+          placeholder: true,
+        });
+        const row = {
+          user_id: user.id,
+          title: values.title.trim(),
+          image: stored.name,
+          width: stored.width,
+          height: stored.height,
+          thumbhash: stored.placeholder ?? null,
+          uploaded_at: new Date().toISOString(),
+        };
+        const { id } = await db
+          .insertInto("photos")
+          .values(row)
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        return photoView({ id, ...row }, storages.default, variants);
+      });
+      // Shown on the next page, whether a script or the browser follows the redirect.
+      sessions.flash(req, res, "success", `“${photo.title}” is added.`);
+      if (wantsJson(req)) {
+        res.status(201).json({ success: true, redirect: "/photos", photo });
+        return;
+      }
+      res.redirect(303, "/photos");
+    } catch (error) {
+      await answerRefusal(req, res, error, async (errors) =>
+        photosPage(pageContext(req, res), {
+          photos: await listPhotos(user.id),
+          rules: PHOTO_RULES,
+          values,
+          errors,
+        }),
+      );
+    }
+  });
+
+  app.get("/photos/:id", async (req, res) => {
+    const row = await findOwned(db, "photos", req, res);
+    if (!row) return showError(req, res, 404, "There is no such photo.");
+    res.send(String(photoPage(pageContext(req, res), photoView(row, storages.default, variants))));
+  });
+
+  app.post("/photos/:id/delete", async (req, res) => {
+    const row = await findOwned(db, "photos", req, res);
+    if (!row) return showError(req, res, 404, "There is no such photo.");
+    await media.unitOfWork(async (unit) => {
+      await db.deleteFrom("photos").where("id", "=", row.id).execute();
+      // The stored image and every size made from it go once the record is gone.
+      unit.remove(row.image);
+    });
+    if (wantsJson(req)) return void res.json({ success: true, redirect: "/photos" });
+    sessions.flash(req, res, "success", `“${row.title}” is deleted.`);
+    res.redirect(303, "/photos");
+  });
+}

@@ -1,0 +1,288 @@
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { OFFICE_FILES } from "../uploads/office-files.js";
+import { Client, form } from "./support/client.js";
+import { whileWritesFail } from "./support/failures.js";
+import { exe, pdf } from "./support/files.js";
+import {
+  createTestSite,
+  filesUnder,
+  type RunningGallery,
+  startGallery,
+  type TestSite,
+} from "./support/gallery.js";
+
+const MB = 1024 * 1024;
+const ALLOWED = "Allowed types: .pdf, .doc, .docx, .txt, .jpg, .png.";
+
+let site: TestSite;
+let running: RunningGallery;
+let alice: Client;
+
+beforeAll(async () => {
+  site = await createTestSite();
+  running = await startGallery(site.env);
+  alice = new Client(running.url);
+  await alice.signIn("alice", "wonderland");
+});
+afterAll(async () => {
+  await running?.stop();
+  await site?.remove();
+});
+
+const media = () => filesUnder(path.join(site.dir, "media"));
+const temp = () => filesUnder(path.join(site.dir, "tmp"));
+
+async function removeAllDocuments() {
+  await running.gallery.db.deleteFrom("documents").execute();
+}
+
+function upload(
+  fields: Record<string, string>,
+  file?: { name: string; bytes: Uint8Array },
+  script = false,
+) {
+  return alice.post("/documents/upload", form(fields, file ? { file } : {}), { script });
+}
+
+describe("document upload", () => {
+  beforeEach(removeAllDocuments);
+
+  it("stores the file under documents/YYYY/MM/DD/ and lists it with its size and time", async () => {
+    const reply = await upload(
+      { title: "Quarterly report", document_type: "pdf" },
+      { name: "report.pdf", bytes: pdf(2048) },
+    );
+    expect(reply.status).toBe(303);
+    expect(reply.headers.get("location")).toBe("/documents");
+
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+    const stored = await media();
+    expect(stored).toContain(`documents/${today}/report.pdf`);
+
+    const page = await alice.get("/documents");
+    expect(page.text).toContain("“Quarterly report” is uploaded.");
+    expect(page.text).toContain("Quarterly report");
+    expect(page.text).toContain("2 KB");
+    expect(page.text).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[^"]+">/);
+    expect(page.text).toContain(`href="/media/documents/${today}/report.pdf"`);
+    const download = await alice.get(`/media/documents/${today}/report.pdf`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-length")).toBe("2048");
+  });
+
+  it("answers a script with JSON and the new record", async () => {
+    const reply = await upload(
+      { title: "Notes", document_type: "other" },
+      { name: "notes.txt", bytes: Buffer.from("hello\n") },
+      true,
+    );
+    expect(reply.status).toBe(201);
+    expect(reply.json).toMatchObject({
+      success: true,
+      redirect: "/documents",
+      document: { title: "Notes", document_type: "other", original_name: "notes.txt", size: 6 },
+    });
+    expect(reply.json.document.file).toMatch(/^documents\/\d{4}\/\d\d\/\d\d\/notes\.txt$/);
+  });
+
+  it("accepts a real Word 97-2003 .doc (an OLE compound file)", async () => {
+    const [, doc] = OFFICE_FILES.find(([extension]) => extension === "doc")!;
+    const reply = await upload(
+      { title: "Minutes", document_type: "word" },
+      { name: "minutes.doc", bytes: doc() },
+      true,
+    );
+    expect(reply.status).toBe(201);
+    expect(reply.json.document.file).toMatch(/^documents\/\d{4}\/\d\d\/\d\d\/minutes\.doc$/);
+    expect(await media()).toContain(reply.json.document.file);
+  });
+
+  it("refuses an Excel 97-2003 .xls, the same kind of container, by its name", async () => {
+    const [, xls] = OFFICE_FILES.find(([extension]) => extension === "xls")!;
+    const reply = await upload(
+      { title: "Sheet", document_type: "other" },
+      { name: "sheet.xls", bytes: xls() },
+      true,
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.json.errors).toEqual({ file: [`File type .xls is not allowed. ${ALLOWED}`] });
+  });
+
+  it("gives a second file of the same name a name of its own", async () => {
+    const first = await upload(
+      { title: "One", document_type: "pdf" },
+      { name: "same.pdf", bytes: pdf() },
+      true,
+    );
+    const second = await upload(
+      { title: "Two", document_type: "pdf" },
+      { name: "same.pdf", bytes: pdf(500) },
+      true,
+    );
+    expect(second.json.document.file).not.toBe(first.json.document.file);
+    expect(second.json.document.file).toMatch(/same_[a-zA-Z0-9]{7}\.pdf$/);
+  });
+});
+
+describe("document upload refuses", () => {
+  beforeEach(removeAllDocuments);
+
+  it("an 11 MB file, in the site's words, with 413 JSON for a script", async () => {
+    const before = await media();
+    const reply = await upload(
+      { title: "Too big", document_type: "pdf" },
+      { name: "big.pdf", bytes: pdf(11 * MB) },
+      true,
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.json).toEqual({
+      success: false,
+      errors: { file: ["File size must be under 10MB. Your file is 11.00MB."] },
+    });
+    expect(await media()).toEqual(before);
+    expect(await temp()).toEqual([]);
+  });
+
+  it("an 11 MB file in a form post: the message beside the field, and what was typed kept", async () => {
+    const reply = await upload(
+      { title: "My <big> report", document_type: "word" },
+      { name: "big.pdf", bytes: pdf(11 * MB) },
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(reply.text).toMatch(
+      /<div class="field invalid" data-field="file">[\s\S]*<li>File size must be under 10MB\. Your file is 11\.00MB\.<\/li>/,
+    );
+    expect(reply.text).toContain('name="title" value="My &lt;big&gt; report"');
+    expect(reply.text).toContain('<option value="word" selected>');
+    expect(await temp()).toEqual([]);
+  });
+
+  it("a file far over the limit while it streams in, without keeping a byte", async () => {
+    const before = await media();
+    const reply = await upload(
+      { title: "Huge", document_type: "pdf" },
+      { name: "huge.pdf", bytes: pdf(31 * MB) },
+      true,
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.json.errors.file[0]).toMatch(
+      /^File size must be under 10MB\. Your file is larger than 30\.00MB\.$/,
+    );
+    expect(await media()).toEqual(before);
+    expect(await temp()).toEqual([]);
+  });
+
+  it("an .exe renamed .pdf, naming its real type", async () => {
+    const reply = await upload(
+      { title: "Invoice", document_type: "pdf" },
+      { name: "invoice.pdf", bytes: exe() },
+      true,
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.json.errors).toEqual({ file: [`File type .exe is not allowed. ${ALLOWED}`] });
+  });
+
+  it("an .exe by its name", async () => {
+    const reply = await upload(
+      { title: "Setup", document_type: "other" },
+      { name: "setup.exe", bytes: exe() },
+      true,
+    );
+    expect(reply.json.errors).toEqual({ file: [`File type .exe is not allowed. ${ALLOWED}`] });
+  });
+
+  it("HTML dressed as a text file", async () => {
+    const reply = await upload(
+      { title: "Readme", document_type: "other" },
+      { name: "readme.txt", bytes: Buffer.from("<!doctype html><script>alert(1)</script>") },
+      true,
+    );
+    expect(reply.json.errors).toEqual({ file: [`File type .html is not allowed. ${ALLOWED}`] });
+  });
+
+  it("a PNG named .pdf, saying what it is", async () => {
+    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+    const reply = await upload(
+      { title: "Scan", document_type: "pdf" },
+      { name: "scan.pdf", bytes: png },
+      true,
+    );
+    expect(reply.json.errors).toEqual({
+      file: ["This file is a .png file named .pdf. Rename it or choose another file."],
+    });
+  });
+
+  it("an empty file, a missing title, a missing file and an unknown type, each beside its field", async () => {
+    const before = await media();
+    const empty = await upload(
+      { title: "", document_type: "pdf" },
+      { name: "empty.pdf", bytes: Buffer.alloc(0) },
+      true,
+    );
+    expect(empty.json.errors).toEqual({
+      title: ["This field is required."],
+      file: ["The submitted file is empty."],
+    });
+    const none = await upload({ title: "No file", document_type: "spreadsheet" }, undefined, true);
+    expect(none.json.errors).toEqual({
+      document_type: ["Select a valid choice. spreadsheet is not one of the available choices."],
+      file: ["Choose a file to upload."],
+    });
+    expect(await media()).toEqual(before);
+  });
+
+  it("a file in a field the form does not have", async () => {
+    const before = await media();
+    const body = form(
+      { title: "x", document_type: "pdf" },
+      { attachment: { name: "a.pdf", bytes: pdf() } },
+    );
+    const reply = await alice.post("/documents/upload", body, { script: true });
+    expect(reply.status).toBe(400);
+    expect(reply.json.errors).toEqual({
+      attachment: ['Unexpected file in field "attachment": this form takes files only in "file".'],
+    });
+    expect(await media()).toEqual(before);
+    expect(await temp()).toEqual([]);
+  });
+});
+
+describe("a failed database write after the file is saved", () => {
+  it("leaves no file behind", async () => {
+    await whileWritesFail(running.gallery.db, "documents", "INSERT", async () => {
+      const before = await media();
+      const reply = await upload(
+        { title: "Lost", document_type: "pdf" },
+        { name: "lost.pdf", bytes: pdf(3 * MB) },
+      );
+      expect(reply.status).toBe(500);
+      expect(reply.text).toContain("Something went wrong");
+      expect(await media()).toEqual(before);
+      expect(await temp()).toEqual([]);
+    });
+  });
+});
+
+describe("document delete", () => {
+  it("removes the record and the file; another user's document is not found", async () => {
+    const reply = await upload(
+      { title: "Old", document_type: "pdf" },
+      { name: "old.pdf", bytes: pdf() },
+      true,
+    );
+    const { id, file } = reply.json.document;
+    expect(await media()).toContain(file);
+
+    const bob = new Client(running.url);
+    await bob.signIn("bob", "builder");
+    expect((await bob.post(`/documents/${id}/delete`)).status).toBe(404);
+    expect(await media()).toContain(file);
+
+    const deleted = await alice.post(`/documents/${id}/delete`);
+    expect(deleted.status).toBe(303);
+    expect(await media()).not.toContain(file);
+    expect((await alice.get("/documents")).text).not.toContain(`data-document-id="${id}"`);
+  });
+});
