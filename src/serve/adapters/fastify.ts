@@ -72,7 +72,7 @@ export function fastifyPlugin(handler: ServeHandler): FastifyPlugin {
     done();
   };
   // Fastify runs a plugin in a child context of its own unless the function carries
-  // skip-override; the display name is what its errors and plugin tree show.
+  // skip-override; the display name names it in Fastify's own messages.
   return Object.assign(stowageServe, {
     [Symbol.for("skip-override")]: true,
     [Symbol.for("fastify.display-name")]: "stowage-serve",

@@ -40,7 +40,7 @@ export function stowageUploads(
   done();
 }
 // Fastify runs a plugin in a child context of its own unless the function carries
-// skip-override; the display name is what its errors and plugin tree show.
+// skip-override; the display name names it in Fastify's own messages.
 Object.assign(stowageUploads, {
   [Symbol.for("skip-override")]: true,
   [Symbol.for("fastify.display-name")]: "stowage-uploads",
