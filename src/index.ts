@@ -11,4 +11,4 @@ export {
   PathTraversalError,
   StowageError,
 } from "./errors.js";
-export { createStaticUrls, StaticUrls } from "./static/url.js";
+export { createStaticUrls, StaticUrls, staticUrlsFromConfig } from "./static/url.js";

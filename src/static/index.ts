@@ -20,5 +20,10 @@ export {
   parseManifest,
   readManifestSync,
 } from "./manifest.js";
-export type { StaticUrlOptions, ViteTagsOptions } from "./url.js";
-export { createStaticUrls, MissingManifestEntryError, StaticUrls } from "./url.js";
+export type { StaticUrlOptions, StaticUrlsConfigOptions, ViteTagsOptions } from "./url.js";
+export {
+  createStaticUrls,
+  MissingManifestEntryError,
+  StaticUrls,
+  staticUrlsFromConfig,
+} from "./url.js";

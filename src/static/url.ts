@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import type { ResolvedConfig } from "../config/types.js";
 import { StowageError } from "../errors.js";
+import { refuseUnknownKeys } from "../option-keys.js";
 import { type Manifest, readManifestSync } from "./manifest.js";
 
 export class MissingManifestEntryError extends StowageError {
@@ -31,6 +33,8 @@ export interface StaticUrlOptions {
   /** Use this manifest instead of reading `<root>/staticfiles.json`. */
   manifest?: Manifest | null;
 }
+
+const STATIC_URL_KEYS = ["url", "root", "strict", "dev", "manifest"] as const;
 
 /** One entry of a Vite build manifest (`.vite/manifest.json`). */
 interface ViteChunk {
@@ -64,6 +68,7 @@ export class StaticUrls {
   private readonly viteManifests = new Map<string, Record<string, ViteChunk>>();
 
   constructor(options: StaticUrlOptions) {
+    refuseUnknownKeys(options, STATIC_URL_KEYS, "createStaticUrls");
     this.options = options;
     this.manifest = options.dev ? null : (options.manifest ?? readManifestSync(options.root));
   }
@@ -179,7 +184,29 @@ export class StaticUrls {
   }
 }
 
-/** Build the template helpers for a resolved config's `static` section. */
+/** Build the template helpers from explicit options; see `staticUrlsFromConfig` for a config. */
 export function createStaticUrls(options: StaticUrlOptions): StaticUrls {
   return new StaticUrls(options);
+}
+
+/** What `staticUrlsFromConfig` takes besides the config: the rest comes from `static`. */
+export type StaticUrlsConfigOptions = Omit<StaticUrlOptions, "url" | "root">;
+
+/**
+ * The template helpers for a resolved config: `static.url` and `static.root`
+ * from the config, `strict`, `dev` and `manifest` from `options`.
+ *
+ *   const statics = staticUrlsFromConfig(config, { dev: process.env.NODE_ENV !== "production" });
+ *   statics.url("css/site.css"); // "/static/css/site.3f2a9c1d0b7e.css"
+ */
+export function staticUrlsFromConfig(
+  config: Pick<ResolvedConfig, "static">,
+  options: StaticUrlsConfigOptions = {},
+): StaticUrls {
+  refuseUnknownKeys(
+    options,
+    STATIC_URL_KEYS.filter((key) => key !== "url" && key !== "root"),
+    "staticUrlsFromConfig",
+  );
+  return new StaticUrls({ ...options, url: config.static.url, root: config.static.root });
 }

@@ -19,7 +19,12 @@ export type FormPart = FieldPart | FilePart;
 
 /** A built request body with the headers that go with it. */
 export interface MultipartBody {
-  body: Buffer;
+  /**
+   * The bytes, as a plain `Uint8Array` over its own `ArrayBuffer`: a body
+   * `fetch` takes as it is (a `Buffer` is refused there by strict types),
+   * and one `http.request().end()` and supertest's `send()` take too.
+   */
+  body: Uint8Array<ArrayBuffer>;
   boundary: string;
   contentType: string;
   /** `Content-Type` and `Content-Length`, ready for `fetch`, supertest or `http.request`. */
@@ -77,36 +82,48 @@ export function multipartBody(
   parts: FormPart[],
   boundary = `----StowageFormBoundary${randomBytes(12).toString("hex")}`,
 ): MultipartBody {
-  const chunks: Buffer[] = [];
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
   for (const part of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name=${quote(part.name)}`;
     if (isFile(part)) {
       head += `; filename=${quote(part.filename)}\r\nContent-Type: ${part.contentType ?? "application/octet-stream"}`;
     }
-    chunks.push(Buffer.from(`${head}\r\n\r\n`));
+    chunks.push(encoder.encode(`${head}\r\n\r\n`));
     const content = isFile(part) ? part.content : part.value;
-    chunks.push(typeof content === "string" ? Buffer.from(content) : Buffer.from(content));
-    chunks.push(Buffer.from("\r\n"));
+    chunks.push(typeof content === "string" ? encoder.encode(content) : content);
+    chunks.push(encoder.encode("\r\n"));
   }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  const body = Buffer.concat(chunks);
-  const contentType = `multipart/form-data; boundary=${boundary}`;
-  return {
-    body,
-    boundary,
-    contentType,
-    headers: { "content-type": contentType, "content-length": String(body.length) },
-  };
+  chunks.push(encoder.encode(`--${boundary}--\r\n`));
+  return built(concat(chunks), `multipart/form-data; boundary=${boundary}`, boundary);
 }
 
 /** A urlencoded body, as a plain HTML form posts it. */
 export function urlencodedBody(fields: Record<string, string> | [string, string][]): MultipartBody {
-  const body = Buffer.from(new URLSearchParams(fields).toString());
-  const contentType = "application/x-www-form-urlencoded";
+  const text = new URLSearchParams(fields).toString();
+  return built(new TextEncoder().encode(text), "application/x-www-form-urlencoded", "");
+}
+
+/** The chunks copied into one array of their own (never a view of a shared pool). */
+function concat(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const body = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function built(
+  body: Uint8Array<ArrayBuffer>,
+  contentType: string,
+  boundary: string,
+): MultipartBody {
   return {
     body,
-    boundary: "",
+    boundary,
     contentType,
-    headers: { "content-type": contentType, "content-length": String(body.length) },
+    headers: { "content-type": contentType, "content-length": String(body.byteLength) },
   };
 }

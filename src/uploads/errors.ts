@@ -1,15 +1,23 @@
 import { StowageError } from "../errors.js";
 import { formatBytes } from "./format.js";
 
+/**
+ * The HTTP statuses upload errors carry, as a union so a framework that
+ * types its status argument (Hono's `c.text(message, error.status)`) takes
+ * them as they are.
+ */
+export type UploadErrorStatus = 400 | 403 | 404 | 408 | 413 | 415 | 500;
+
 /** Every error `stowage/uploads` throws; `status` is the HTTP answer to give the client. */
 export class UploadError extends StowageError {
   /** The form field the error concerns, when there is one. */
   readonly field: string | undefined;
+  declare readonly status: UploadErrorStatus;
 
   constructor(
     code: string,
     message: string,
-    options: { status: number; field?: string; cause?: unknown },
+    options: { status: UploadErrorStatus; field?: string; cause?: unknown },
   ) {
     super(code, message, options);
     this.field = options.field;
@@ -200,14 +208,29 @@ export class UploadAbortedError extends UploadError {
 /** One failed validation rule on one field. */
 export interface FieldError {
   field: string;
-  /** The rule's name, e.g. `extension`, `maxSize`, `realType`, `imageDimensions`. */
+  /**
+   * The rule's name, e.g. `extension`, `maxSize`, `realType`,
+   * `imageDimensions`, or `required` for a required file field left empty.
+   */
   rule: string;
   message: string;
 }
 
+/** The failure of a `files` field marked `required` that got no file. */
+export function missingFile(field: string): FieldError {
+  return {
+    field,
+    rule: "required",
+    message: `No file was sent in "${field}": choose a file to upload.`,
+  };
+}
+
 /**
- * One or more validators refused files (400, or 413 when every failure is a
- * size rule). `errors` groups the messages by field, ready for a form.
+ * One or more files were refused by a validator, or required file fields
+ * got none. `code` is `E_MISSING_FILE` when every failure is a missing
+ * required file, `E_VALIDATION` otherwise; `status` is 413 when every
+ * failure is a size rule, 400 otherwise. `errors` groups the messages by
+ * field, ready for a form.
  */
 export class UploadValidationError extends UploadError {
   readonly failures: FieldError[];
@@ -215,11 +238,13 @@ export class UploadValidationError extends UploadError {
   constructor(failures: FieldError[]) {
     const first = failures[0];
     const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : "";
-    const sizeOnly = failures.every((failure) => failure.rule === "maxSize");
-    super("E_VALIDATION", `${first?.message ?? "The upload is not valid."}${more}`, {
-      status: sizeOnly ? 413 : 400,
-      field: first?.field,
-    });
+    const every = (rule: string) =>
+      failures.length > 0 && failures.every((failure) => failure.rule === rule);
+    super(
+      every("required") ? "E_MISSING_FILE" : "E_VALIDATION",
+      `${first?.message ?? "The upload is not valid."}${more}`,
+      { status: every("maxSize") ? 413 : 400, field: first?.field },
+    );
     this.failures = failures;
   }
 

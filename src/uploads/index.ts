@@ -1,6 +1,10 @@
 export { type UploadRequestFields, uploadMiddleware } from "./adapters/express.js";
 export { parseFastifyUpload, stowageUploads } from "./adapters/fastify.js";
-export { parseRequestUpload, uploadErrorResponse } from "./adapters/fetch.js";
+export {
+  parseRequestUpload,
+  type UploadErrorResponseOptions,
+  uploadErrorResponse,
+} from "./adapters/fetch.js";
 export { parseNodeUpload } from "./adapters/node.js";
 export { uploadOptionsFromConfig } from "./config.js";
 export { BodyConsumedError } from "./consumed.js";
@@ -38,6 +42,7 @@ export {
   UploadAbortedError,
   UploadCountError,
   UploadError,
+  type UploadErrorStatus,
   UploadSizeError,
   UploadTimeoutError,
   UploadValidationError,
@@ -57,6 +62,8 @@ export {
 } from "./naming.js";
 export {
   defaultTmpDir,
+  type FileFieldOptions,
+  type ResolvedFileField,
   type ResolvedUploadOptions,
   resolveUploadOptions,
   UPLOAD_DEFAULTS,
@@ -67,7 +74,9 @@ export { parseUpload } from "./parse.js";
 export type { HeadersLike, UploadInput, UploadRequest } from "./request.js";
 export {
   NON_FIELD_ERRORS,
+  type UploadErrorFormReply,
   type UploadErrorJson,
+  type UploadErrorJsonReply,
   type UploadErrorReply,
   uploadErrorReply,
   uploadFormErrors,

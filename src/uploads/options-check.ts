@@ -26,13 +26,38 @@ const milliseconds: Check = (value) =>
     : "a number of milliseconds > 0 (Infinity for no limit)";
 const boolean: Check = (value) => (typeof value === "boolean" ? undefined : "true or false");
 
-const FILE_COUNTS: Check = (value) => {
-  const expected = "an object of file field names and their most files, e.g. { avatar: 1 }";
-  if (!isObject(value)) return expected;
-  for (const [field, max] of Object.entries(value)) {
-    if (!(typeof max === "number" && Number.isInteger(max) && max >= 1) && max !== Infinity) {
-      return `${expected}; "${field}" has ${JSON.stringify(max)}`;
+const maxFiles = (max: unknown): boolean =>
+  (typeof max === "number" && Number.isInteger(max) && max >= 1) || max === Infinity;
+
+const FILE_FIELD_KEYS = ["max", "required"];
+
+/** What is wrong with one entry of `files`, or `undefined`. */
+function fileFieldProblem(field: string, entry: unknown): string | undefined {
+  if (typeof entry === "number") {
+    return maxFiles(entry) ? undefined : `"${field}" has ${entry}`;
+  }
+  if (!isObject(entry)) return `"${field}" has ${show(entry)}`;
+  for (const [key, value] of Object.entries(entry)) {
+    if (!FILE_FIELD_KEYS.includes(key)) {
+      const near = closestMatch(key, FILE_FIELD_KEYS);
+      return `"${field}" has the unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ""}`;
     }
+    if (value === undefined) continue;
+    if (key === "max" && !maxFiles(value)) return `"${field}".max has ${show(value)}`;
+    if (key === "required" && typeof value !== "boolean") {
+      return `"${field}".required has ${show(value)}`;
+    }
+  }
+  return undefined;
+}
+
+const FILE_FIELDS: Check = (value) => {
+  const expected =
+    "an object of file field names and their most files (≥ 1) or { max, required }, e.g. { avatar: 1 } or { avatar: { max: 1, required: true } }";
+  if (!isObject(value)) return expected;
+  for (const [field, entry] of Object.entries(value)) {
+    const problem = fileFieldProblem(field, entry);
+    if (problem !== undefined) return `${expected}; ${problem}`;
   }
   return undefined;
 };
@@ -69,7 +94,7 @@ const CHECKS: Record<keyof UploadOptions, Check> = {
   tmpDir: (value) => (typeof value === "string" && value !== "" ? undefined : "a folder path"),
   verifyType: boolean,
   allowSvg: boolean,
-  files: FILE_COUNTS,
+  files: FILE_FIELDS,
   validators: VALIDATORS,
   filenames: (value) =>
     value === "reject" || value === "basename" ? undefined : '"reject" or "basename"',

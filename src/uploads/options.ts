@@ -58,14 +58,17 @@ export interface UploadOptions {
   /** Accept SVG files (they can carry scripts). @default false */
   allowSvg?: boolean;
   /**
-   * The file fields a form may send, each with the most files it takes:
-   * `{ avatar: 1, photos: 10 }`. A file in any other field, or one file too
-   * many in a field, is refused with 400 `E_UNEXPECTED_FILE` naming the
-   * field, before a byte of it is stored. Unset: files are accepted in any
-   * field (up to `maxFiles`).
+   * The file fields a form may send, each with the most files it takes,
+   * `{ avatar: 1, photos: 10 }`, or with `FileFieldOptions` to make the
+   * field required, `{ avatar: { max: 1, required: true } }`. A file in any
+   * other field, or one file too many in a field, is refused with 400
+   * `E_UNEXPECTED_FILE` naming the field, before a byte of it is stored; a
+   * form without a file in a required field is refused with 400
+   * `E_MISSING_FILE` once the body has arrived. Unset: files are accepted
+   * in any field (up to `maxFiles`) and none is required.
    * @default undefined
    */
-  files?: Record<string, number>;
+  files?: Record<string, number | FileFieldOptions>;
   /** Validators per file field name; every file of that field must pass all of them. @default {} */
   validators?: Record<string, Validator[]>;
   /**
@@ -80,6 +83,22 @@ export interface UploadOptions {
   /** Cancels the parse; everything written so far is removed. */
   signal?: AbortSignal;
 }
+
+/** One field of the `files` allowlist, in the long form. */
+export interface FileFieldOptions {
+  /** Most files the field takes: a whole number ≥ 1, or `Infinity`. @default 1 */
+  max?: number;
+  /**
+   * A form sent without a file in this field (or with the file input left
+   * empty) is refused with 400 `E_MISSING_FILE`, the message under the
+   * field in `uploadErrorReply`, so the route can rely on `file(field)`.
+   * @default false
+   */
+  required?: boolean;
+}
+
+/** A `files` allowlist entry with its defaults filled. */
+export type ResolvedFileField = Required<FileFieldOptions>;
 
 /** The options a config file's `media.uploads` may hold: all but the per-request `signal`. */
 export type UploadConfig = Omit<UploadOptions, "signal">;
@@ -101,7 +120,8 @@ export interface ResolvedUploadOptions {
   tmpDir: string;
   verifyType: boolean;
   allowSvg: boolean;
-  files: Record<string, number> | undefined;
+  /** The `files` allowlist, each entry in the long form. */
+  files: Record<string, ResolvedFileField> | undefined;
   validators: Record<string, Validator[]>;
   filenames: "reject" | "basename";
   signal: AbortSignal | undefined;
@@ -140,11 +160,25 @@ export function resolveUploadOptions(options: UploadOptions = {}): ResolvedUploa
     tmpDir: checked.tmpDir ?? defaultTmpDir(),
     verifyType: checked.verifyType ?? true,
     allowSvg: checked.allowSvg ?? false,
-    files: checked.files,
+    files: resolveFileFields(checked.files),
     validators: checked.validators ?? {},
     filenames: checked.filenames ?? "reject",
     signal: checked.signal,
   };
+}
+
+function resolveFileFields(
+  files: UploadOptions["files"],
+): Record<string, ResolvedFileField> | undefined {
+  if (files === undefined) return undefined;
+  const resolved: Record<string, ResolvedFileField> = Object.create(null);
+  for (const [field, entry] of Object.entries(files)) {
+    resolved[field] =
+      typeof entry === "number"
+        ? { max: entry, required: false }
+        : { max: entry.max ?? 1, required: entry.required ?? false };
+  }
+  return resolved;
 }
 
 function definedNumbers(options: UploadOptions): Partial<typeof UPLOAD_DEFAULTS> {

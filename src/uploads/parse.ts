@@ -234,7 +234,9 @@ class UploadParse {
     this.source?.stop();
     await Promise.all(this.completions);
     if (this.failed) return;
-    if (this.failures.length > 0) throw new UploadValidationError(this.failures);
+    // Missing files first: the form is incomplete whatever the files it has.
+    const failures = [...this.counter.missingFiles(), ...this.failures];
+    if (failures.length > 0) throw new UploadValidationError(failures);
     this.settle.resolve(this.result);
   }
 

@@ -1,9 +1,12 @@
-import { UnexpectedFileError, UploadCountError } from "./errors.js";
+import { type FieldError, missingFile, UnexpectedFileError, UploadCountError } from "./errors.js";
 import type { ResolvedUploadOptions } from "./options.js";
 
 type CountOptions = Pick<ResolvedUploadOptions, "maxParts" | "maxFiles" | "maxFields" | "files">;
 
-/** Counts one request's parts against `maxParts`, `maxFiles`, `maxFields` and the `files` allowlist. */
+/**
+ * Counts one request's parts against `maxParts`, `maxFiles`, `maxFields` and
+ * the `files` allowlist, and says which required file fields got nothing.
+ */
 export class PartCounter {
   private parts = 0;
   private readonly kinds = { files: 0, fields: 0 };
@@ -36,7 +39,7 @@ export class PartCounter {
     if (allowed !== undefined) {
       const seen = (this.perField.get(field) ?? 0) + 1;
       this.perField.set(field, seen);
-      const max = Object.hasOwn(allowed, field) ? allowed[field] : 0;
+      const max = Object.hasOwn(allowed, field) ? allowed[field].max : 0;
       if (seen > max) throw new UnexpectedFileError(field, max, Object.keys(allowed));
     }
     this.part();
@@ -44,5 +47,16 @@ export class PartCounter {
     if (this.kinds.files > this.options.maxFiles) {
       throw new UploadCountError("files", this.options.maxFiles);
     }
+  }
+
+  /**
+   * The allowlist's required fields that got no file, in allowlist order, as
+   * failures for `UploadValidationError`. An empty file input is no file.
+   */
+  missingFiles(): FieldError[] {
+    const allowed = this.options.files ?? {};
+    return Object.keys(allowed)
+      .filter((field) => allowed[field].required && !this.perField.has(field))
+      .map(missingFile);
   }
 }

@@ -1,4 +1,4 @@
-import { UploadError, UploadValidationError } from "./errors.js";
+import { UploadError, type UploadErrorStatus, UploadValidationError } from "./errors.js";
 import { type HeadersLike, wantsJson } from "./request.js";
 
 /** Django's key for errors that belong to the form, not one field. */
@@ -10,13 +10,32 @@ export interface UploadErrorJson {
   errors: Record<string, string[]>;
 }
 
+/** What every reply holds, whoever asked. */
+interface UploadErrorReplyBase {
+  /** The error's HTTP status. */
+  status: UploadErrorStatus;
+  /** Messages by field, `__all__` for the form as a whole. */
+  errors: Record<string, string[]>;
+  /** The error's message: the plain-text answer when no form page is rendered. */
+  message: string;
+}
+
+/** The reply to a client that asked for JSON: send `body` as it is. */
+export interface UploadErrorJsonReply extends UploadErrorReplyBase {
+  json: true;
+  body: UploadErrorJson;
+}
+
 /**
- * How to answer an upload error. `json` callers get `body` as is; for a
- * normal form post, render the form again with `errors` beside the fields.
+ * The reply to a form post: render the form again with `errors` beside its
+ * fields, or send `message` as plain text.
  */
-export type UploadErrorReply =
-  | { status: number; json: true; body: UploadErrorJson; errors: Record<string, string[]> }
-  | { status: number; json: false; errors: Record<string, string[]> };
+export interface UploadErrorFormReply extends UploadErrorReplyBase {
+  json: false;
+}
+
+/** How to answer an upload error, for either kind of client. */
+export type UploadErrorReply = UploadErrorJsonReply | UploadErrorFormReply;
 
 /**
  * Messages by field for an upload error: validation failures per field,
@@ -31,15 +50,19 @@ export function uploadFormErrors(error: unknown): Record<string, string[]> | und
 }
 
 /**
- * Turns an upload error into the answer both kinds of client expect:
- * `{ success: false, errors }` with 400/413 when the request asked for JSON
- * (`Accept: application/json` or `X-Requested-With: XMLHttpRequest`), form
- * errors otherwise. Rethrows anything that is not an `UploadError`.
+ * Turns an upload error into the answer both kinds of client expect, with
+ * the error's status: `{ success: false, errors }` when the request asked
+ * for JSON (`Accept: application/json` or `X-Requested-With:
+ * XMLHttpRequest`), form errors and the plain-text message otherwise. The
+ * one decision every adapter answers from (`uploadErrorResponse` for
+ * fetch). Rethrows anything that is not an `UploadError`.
  */
 export function uploadErrorReply(error: unknown, headers: HeadersLike): UploadErrorReply {
   const errors = uploadFormErrors(error);
   if (errors === undefined) throw error;
-  const status = (error as UploadError).status;
-  if (wantsJson(headers)) return { status, json: true, body: { success: false, errors }, errors };
-  return { status, json: false, errors };
+  const { status, message } = error as UploadError;
+  if (wantsJson(headers)) {
+    return { status, json: true, body: { success: false, errors }, errors, message };
+  }
+  return { status, json: false, errors, message };
 }

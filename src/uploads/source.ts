@@ -24,8 +24,12 @@ export interface BodySource {
 export function nodeSource(stream: Readable): BodySource {
   let handlers: SourceHandlers | undefined;
   let ended = false;
-  const onData = (chunk: Buffer | string) => {
-    handlers?.data(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  // A socket gives Buffers; an object-mode stream (`Readable.from`, `Readable.fromWeb`) may
+  // give plain Uint8Arrays, which the parser takes as Buffers over the same bytes.
+  const onData = (chunk: Buffer | Uint8Array | string) => {
+    if (typeof chunk === "string") handlers?.data(Buffer.from(chunk));
+    else if (Buffer.isBuffer(chunk)) handlers?.data(chunk);
+    else handlers?.data(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   };
   const onEnd = () => {
     ended = true;

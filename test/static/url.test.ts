@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildManifest } from "../../src/static/manifest.js";
-import { createStaticUrls, MissingManifestEntryError } from "../../src/static/url.js";
+import { resolveConfig } from "../../src/config/resolve.js";
+import { ConfigError } from "../../src/errors.js";
+import { buildManifest, MANIFEST_NAME } from "../../src/static/manifest.js";
+import {
+  createStaticUrls,
+  MissingManifestEntryError,
+  staticUrlsFromConfig,
+} from "../../src/static/url.js";
 import { makeProject } from "../helpers/project.js";
 
 let project: Awaited<ReturnType<typeof makeProject>> | undefined;
@@ -83,6 +89,46 @@ describe("StaticUrls", () => {
     ]);
     expect(() => urls.viteTags("src/other.ts", { base: "dist" })).toThrow(
       MissingManifestEntryError,
+    );
+  });
+});
+
+describe("staticUrlsFromConfig", () => {
+  async function configured() {
+    project = await makeProject({
+      [`collected/${MANIFEST_NAME}`]: JSON.stringify(manifest),
+    });
+    return resolveConfig(
+      { static: { dirs: ["static"], root: "collected", url: "https://cdn.example.com/s/" } },
+      project.dir,
+    );
+  }
+
+  it("reads static.url and static.root from the config", async () => {
+    const urls = staticUrlsFromConfig(await configured());
+    expect(urls.url("css/site.css")).toBe("https://cdn.example.com/s/css/site.0123456789ab.css");
+    expect(urls.integrity("css/site.css")).toBe("sha384-abc");
+    expect(() => urls.url("css/missing.css")).toThrow(MissingManifestEntryError);
+  });
+
+  it("passes strict and dev on", async () => {
+    const config = await configured();
+    expect(staticUrlsFromConfig(config, { strict: false }).url("b.js")).toBe(
+      "https://cdn.example.com/s/b.js",
+    );
+    expect(staticUrlsFromConfig(config, { dev: true }).url("css/site.css")).toBe(
+      "https://cdn.example.com/s/css/site.css",
+    );
+  });
+
+  it("refuses a misspelt option, and url or root, which come from the config", async () => {
+    const config = await configured();
+    expect(() => staticUrlsFromConfig(config, { strickt: false } as never)).toThrow(
+      /Unknown option "strickt" for staticUrlsFromConfig\. Did you mean "strict"\?/,
+    );
+    expect(() => staticUrlsFromConfig(config, { url: "/x/" } as never)).toThrow(ConfigError);
+    expect(() => createStaticUrls({ url: "/s/", root: "/x", devv: true } as never)).toThrow(
+      /Unknown option "devv" for createStaticUrls\. Did you mean "dev"\?/,
     );
   });
 });

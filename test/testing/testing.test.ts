@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
 import * as testing from "../../src/testing/index.js";
@@ -44,6 +46,35 @@ describe("stowage/testing", () => {
       expect(avatar.detectedType).toBe("image/webp");
       expect(await avatar.imageSize()).toEqual({ format: "webp", width: 20, height: 10 });
     });
+  });
+
+  test("a built body is a plain Uint8Array that fetch takes as it is", async () => {
+    const form = new MultipartBuilder().field("title", "Hi").file("doc", "a.txt", "hey").build();
+    const encoded = urlencodedBody({ q: "1" });
+    for (const body of [form.body, encoded.body]) {
+      expect(Object.getPrototypeOf(body)).toBe(Uint8Array.prototype);
+      expect(body.byteOffset).toBe(0);
+      expect(body.buffer.byteLength).toBe(body.byteLength);
+    }
+    const received: Buffer[] = [];
+    const server = createServer((req, res) => {
+      req.on("data", (chunk: Buffer) => received.push(chunk));
+      req.on("end", () => res.end("ok"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // No cast and no copy: strict TypeScript with the DOM's fetch types takes this body.
+      const response = await fetch(`http://127.0.0.1:${port}/`, {
+        method: "POST",
+        headers: form.headers,
+        body: form.body,
+      });
+      expect(await response.text()).toBe("ok");
+      expect(Buffer.concat(received).equals(form.body)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   test("urlencodedBody posts like a plain HTML form", async () => {

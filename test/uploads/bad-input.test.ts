@@ -250,7 +250,7 @@ describe("bad input over HTTP", () => {
     const outcome = server.nextOutcome();
     const response = await sendRaw(server.port, [
       requestHead(form.contentType, form.body.length),
-      form.body,
+      Buffer.from(form.body),
     ]);
     expect(response.status).toBe(200);
     expect((await outcome).saved).toHaveLength(1);

@@ -50,11 +50,15 @@ async function withApp(
   }
 }
 
-async function post(url: string, headers: Record<string, string>, body: Buffer | string) {
+async function post(
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array<ArrayBuffer> | string,
+) {
   const response = await fetch(url, {
     method: "POST",
     headers: { ...headers, accept: "application/json" },
-    body: typeof body === "string" ? body : new Uint8Array(body),
+    body,
   });
   return { status: response.status, body: await response.json() };
 }
@@ -96,7 +100,7 @@ test("a fetch Request whose body was read already is named as such, not as inter
   const request = new Request("http://x/", {
     method: "POST",
     headers: form.headers,
-    body: new Uint8Array(form.body),
+    body: form.body,
   });
   await request.formData();
   await expect(parseRequestUpload(request, { tmpDir: media.tmpDir })).rejects.toMatchObject({

@@ -15,8 +15,13 @@ export async function makeTmpDir(): Promise<{
   return { dir, files: async () => readdir(dir).catch(() => []), remove: project.remove };
 }
 
+/** The same bytes as a `Buffer`, without a copy (a built form's body is a plain `Uint8Array`). */
+export const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /** Feed `body` in `chunkSize` slices through a Node stream, as a socket would. */
-export function streamOf(body: Buffer, chunkSize = 64 * 1024): Readable {
+export function streamOf(bytes: Uint8Array, chunkSize = 64 * 1024): Readable {
+  const body = asBuffer(bytes);
   const chunks: Buffer[] = [];
   for (let start = 0; start < body.length; start += chunkSize) {
     chunks.push(body.subarray(start, start + chunkSize));
@@ -25,7 +30,8 @@ export function streamOf(body: Buffer, chunkSize = 64 * 1024): Readable {
 }
 
 /** `body` cut into pieces of `sizes` (repeated in turn; none: one piece), as a client might send it. */
-export function cutInto(body: Buffer, sizes: number[]): Buffer[] {
+export function cutInto(bytes: Uint8Array, sizes: number[]): Buffer[] {
+  const body = asBuffer(bytes);
   const out: Buffer[] = [];
   let start = 0;
   let index = 0;
@@ -40,7 +46,7 @@ export function cutInto(body: Buffer, sizes: number[]): Buffer[] {
 /** Parse and return the error (or fail the test when there is none). */
 export async function parseError(
   headers: Record<string, string>,
-  body: Buffer,
+  body: Uint8Array,
   options: UploadOptions,
 ): Promise<Error & { code: string; status: number; field?: string }> {
   try {

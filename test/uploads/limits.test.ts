@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { MultipartBuilder, multipartBody, urlencodedBody } from "../../src/testing/multipart.js";
 import { MalformedUploadError } from "../../src/uploads/errors.js";
@@ -251,11 +252,28 @@ describe("parsing", () => {
     const request = new Request("http://localhost/", {
       method: "POST",
       headers: built.headers,
-      body: new Uint8Array(built.body),
+      body: built.body,
     });
     const result = await parseUpload(request, { tmpDir: tmp.dir });
     expect(result.fields.a).toBe("1");
     expect(await result.file("f")!.bytes()).toEqual(Buffer.from("hey"));
+  });
+
+  test("parses a Node stream of plain Uint8Array chunks (Readable.from, Readable.fromWeb)", async () => {
+    const built = new MultipartBuilder()
+      .field("a", "1")
+      .file("f", "x.txt", "hey", "text/plain")
+      .build();
+    const halves = [built.body.slice(0, 60), built.body.slice(60)];
+    for (const body of [
+      Readable.from(halves),
+      Readable.fromWeb(new Blob(halves).stream() as never),
+    ]) {
+      const result = await parseUpload({ headers: built.headers, body }, { tmpDir: tmp.dir });
+      expect(result.fields.a).toBe("1");
+      expect(await result.file("f")!.bytes()).toEqual(Buffer.from("hey"));
+      await result.cleanup();
+    }
   });
 
   test.each([

@@ -3,6 +3,7 @@ import { multipartBody } from "../../src/testing/multipart.js";
 import { UploadError } from "../../src/uploads/errors.js";
 import { isValidBoundary, MultipartParser } from "../../src/uploads/multipart.js";
 import { parseParameters, parsePartHeaders } from "../../src/uploads/part-headers.js";
+import { asBuffer } from "./helpers.js";
 
 interface Collected {
   name: string;
@@ -11,7 +12,8 @@ interface Collected {
   data: string;
 }
 
-function parse(body: Buffer, boundary: string, splits: number[] = []): Collected[] {
+function parse(bytes: Uint8Array, boundary: string, splits: number[] = []): Collected[] {
+  const body = asBuffer(bytes);
   const parts: Collected[] = [];
   const parser = new MultipartParser(
     boundary,

@@ -63,7 +63,14 @@ describe("unknown upload options are refused with the key named and a suggestion
     [{ verifyType: "yes" }, 'Upload option "verifyType" must be true or false; found "yes".'],
     [
       { files: { avatar: 0 } },
-      'Upload option "files" must be an object of file field names and their most files, e.g. { avatar: 1 }; "avatar" has 0; found an object.',
+      'Upload option "files" must be an object of file field names and their most files (≥ 1) or { max, required }, e.g. { avatar: 1 } or { avatar: { max: 1, required: true } }; "avatar" has 0; found an object.',
+    ],
+    [{ files: { avatar: "1" } }, '; "avatar" has "1"; found an object.'],
+    [{ files: { avatar: { max: 1.5 } } }, '; "avatar".max has 1.5; found an object.'],
+    [{ files: { avatar: { required: "yes" } } }, '; "avatar".required has "yes"; found an object.'],
+    [
+      { files: { avatar: { max: 1, requried: true } } },
+      '; "avatar" has the unknown key "requried" (did you mean "required"?); found an object.',
     ],
     [
       { validators: { photo: maxSize(1) } },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { multipartBody } from "../../src/testing/multipart.js";
 import { UploadError } from "../../src/uploads/errors.js";
 import { parseUpload } from "../../src/uploads/parse.js";
-import { cutInto, makeTmpDir } from "./helpers.js";
+import { asBuffer, cutInto, makeTmpDir } from "./helpers.js";
 
 let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
 beforeAll(async () => {
@@ -15,20 +15,22 @@ afterAll(async () => {
 });
 
 const BOUNDARY = "prop";
-const base = multipartBody(
-  [
-    { name: "title", value: "a title" },
-    {
-      name: "doc",
-      filename: "notes.txt",
-      content: "some notes\r\n".repeat(20),
-      contentType: "text/plain",
-    },
-    { name: "blob", filename: "data.bin", content: Buffer.alloc(300, 0xab) },
-    { name: "tag", value: "x" },
-  ],
-  BOUNDARY,
-).body;
+const base = asBuffer(
+  multipartBody(
+    [
+      { name: "title", value: "a title" },
+      {
+        name: "doc",
+        filename: "notes.txt",
+        content: "some notes\r\n".repeat(20),
+        contentType: "text/plain",
+      },
+      { name: "blob", filename: "data.bin", content: Buffer.alloc(300, 0xab) },
+      { name: "tag", value: "x" },
+    ],
+    BOUNDARY,
+  ).body,
+);
 
 /** Bytes likely to matter to a multipart parser, plus anything. */
 const interesting = fc.oneof(

@@ -4,7 +4,6 @@
  * `stowage/serve` without it.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import fp from "fastify-plugin";
 import { bodyStream } from "../body.js";
 import type { ServeHandler, ServeResponse } from "../core.js";
 import { discardBody, respondAtHead } from "./node.js";
@@ -42,12 +41,14 @@ export type FastifyPlugin = (
 ) => void;
 
 /**
- * A Fastify plugin serving `handler` (any Stowage handler). It answers from
- * an `onRequest` hook, before routing, so no wildcard route competes with the
- * app's own; what the handler does not serve goes on to the app's routes.
+ * A Fastify plugin (Fastify 4 and 5) serving `handler` (any Stowage
+ * handler). It answers from an `onRequest` hook, before routing, so no
+ * wildcard route competes with the app's own; what the handler does not
+ * serve goes on to the app's routes. It is not encapsulated: the hook
+ * applies to the instance that registers it, and so to all its routes.
  */
 export function fastifyPlugin(handler: ServeHandler): FastifyPlugin {
-  const plugin: FastifyPlugin = (instance, _options, done) => {
+  const stowageServe: FastifyPlugin = (instance, _options, done) => {
     instance.addHook("onRequest", (request, reply, next) => {
       const send = (response: ServeResponse | null): void => {
         if (response === null) {
@@ -70,6 +71,10 @@ export function fastifyPlugin(handler: ServeHandler): FastifyPlugin {
     });
     done();
   };
-  // Not encapsulated: the hook applies to the whole app, wherever it is registered.
-  return fp(plugin as never, { fastify: "5.x" }) as unknown as FastifyPlugin;
+  // Fastify runs a plugin in a child context of its own unless the function carries
+  // skip-override; the display name names it in Fastify's own messages.
+  return Object.assign(stowageServe, {
+    [Symbol.for("skip-override")]: true,
+    [Symbol.for("fastify.display-name")]: "stowage-serve",
+  });
 }

@@ -26,10 +26,10 @@ interface FastifyReplyLike {
 const FORM_TYPES = ["multipart/form-data", "application/x-www-form-urlencoded"];
 
 /**
- * A Fastify plugin: registers content-type parsers for forms that leave the
- * body unread, so a route can stream it with `parseFastifyUpload`. Marked
- * to skip encapsulation (as `fastify-plugin` does), so it applies to the
- * routes of the instance that registers it.
+ * A Fastify plugin (Fastify 4 and 5): registers content-type parsers for
+ * forms that leave the body unread, so a route can stream it with
+ * `parseFastifyUpload`. It is not encapsulated, so it applies to the routes
+ * of the instance that registers it.
  */
 export function stowageUploads(
   fastify: FastifyLike,
@@ -39,6 +39,8 @@ export function stowageUploads(
   fastify.addContentTypeParser(FORM_TYPES, (_request, _payload, parsed) => parsed(null));
   done();
 }
+// Fastify runs a plugin in a child context of its own unless the function carries
+// skip-override; the display name names it in Fastify's own messages.
 Object.assign(stowageUploads, {
   [Symbol.for("skip-override")]: true,
   [Symbol.for("fastify.display-name")]: "stowage-uploads",

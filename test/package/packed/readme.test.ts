@@ -19,7 +19,7 @@
  * the block leaves `link`), `config-file`, `program`, `cli`, `json`, and
  * `quick-start` and `web-app` for blocks that are whole apps: the block
  * starts its server on PORT (0 here), and the harness requests a static
- * file, posts an upload and a refused one, checks the answers and what was
+ * file, posts an upload and two refused ones, checks the answers and what was
  * stored (web-app-check.ts), then closes it. To add one, add an entry
  * there: a program template with IMPORTS and SNIPPET where the block's
  * imports and the rest of it go.

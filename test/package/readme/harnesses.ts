@@ -160,7 +160,7 @@ const { port: __port } = __server.address() as __AddressInfo;
 const __response = await fetch(\`http://127.0.0.1:\${__port}/upload\`, {
   method: "POST",
   headers: __form.headers,
-  body: new Uint8Array(__form.body),
+  body: __form.body,
 });
 __server.close();
 if (!__response.ok) {
@@ -170,12 +170,12 @@ if (!__response.ok) {
   ),
 
   "quick-start": webApp(
-    "nothing: the block is a whole app. It must listen on PORT and 127.0.0.1, answer GET / with a page linking css/site.css by its hashed URL and holding a multipart form, serve /static/, store a JPEG posted in the field `photo` to POST /upload in the media storage, and refuse a file in another field with 400",
+    "nothing: the block is a whole app. It must listen on PORT and 127.0.0.1, answer GET / with a page linking css/site.css by its hashed URL and holding a multipart form, serve /static/, store a JPEG posted in the field `photo` to POST /upload in the media storage, and refuse with 400 a file in another field and a form without a photo",
     { page: true, media: false },
   ),
 
   "web-app": webApp(
-    "nothing: the block is a whole app. It must listen on PORT and 127.0.0.1, serve /static/ and /media/, store a JPEG posted in the field `photo` to POST /upload in the default media storage (served back under /media/), and refuse a file in another field with 400",
+    "nothing: the block is a whole app. It must listen on PORT and 127.0.0.1, serve /static/ and /media/, store a JPEG posted in the field `photo` to POST /upload in the default media storage (served back under /media/), and refuse with 400 a file in another field and a form without a photo",
     { page: false, media: true },
   ),
 

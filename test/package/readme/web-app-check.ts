@@ -1,9 +1,10 @@
 /**
  * Drives a README app block as a visitor would: the block starts its server
  * on PORT (0 in the harness), and this module finds that server, asks it for
- * a collected static file, posts an upload, posts a refused one, and closes
- * it. It is copied into the block's folder and imported from there, so it
- * uses only Node's own modules.
+ * a collected static file, posts an upload, posts two refused ones (a file
+ * in another field, a form without the photo), and closes it. It is copied
+ * into the block's folder and imported from there, so it uses only Node's
+ * own modules.
  */
 import { once } from "node:events";
 import { readdir, readFile } from "node:fs/promises";
@@ -136,8 +137,21 @@ export async function checkWebApp(servers: Server[], checks: WebAppChecks): Prom
         `a file in the field "document" got ${refused.status} "${answer.slice(0, 2000)}"; expected 400 from the \`files\` allowlist (E_UNEXPECTED_FILE).`,
       );
     }
+    const empty = new FormData();
+    empty.append("title", "no photo");
+    const missing = await fetch(`${base}/upload`, {
+      method: "POST",
+      body: empty,
+      redirect: "manual",
+    });
+    const said = await missing.text();
+    if (missing.status !== 400 || !said.includes("No file was sent in")) {
+      fail(
+        `a form without a photo got ${missing.status} "${said.slice(0, 2000)}"; expected 400 from the \`files\` allowlist marking photo required (E_MISSING_FILE).`,
+      );
+    }
     const last = await filesUnder("media");
-    if (last.join("\n") !== after.join("\n")) fail("the refused upload left files in media/.");
+    if (last.join("\n") !== after.join("\n")) fail("the refused uploads left files in media/.");
   } finally {
     server.close();
     if ("closeAllConnections" in server)

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify from "fastify";
+import Fastify4 from "fastify4";
 import { Hono } from "hono";
 import { fastifyPlugin } from "../../../src/serve/adapters/fastify.js";
 import { type FetchHandlerOptions, fetchHandler } from "../../../src/serve/adapters/fetch.js";
@@ -36,7 +37,24 @@ function closer(server: Server): () => Promise<void> {
 type Starter = (handler: ServeHandler, fetchOptions?: FetchHandlerOptions) => Promise<Running>;
 
 /** Adapters with an app behind them: what the handler does not serve reaches the app's `/app` route. */
-export const WITH_APP = new Set(["express", "fastify", "hono"]);
+export const WITH_APP = new Set(["express", "fastify", "fastify 4", "hono"]);
+
+/** The Fastify app of one major version with the plugin registered, listening on 127.0.0.1:0. */
+async function onFastify(
+  name: string,
+  app: ReturnType<typeof Fastify> | ReturnType<typeof Fastify4>,
+): Promise<Running> {
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    name,
+    port: (app.server.address() as AddressInfo).port,
+    server: app.server,
+    close: async () => {
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
 
 /** The standalone server and bare `node:http` have no app route behind them. */
 export const adapters: Record<string, Starter> = {
@@ -64,16 +82,14 @@ export const adapters: Record<string, Starter> = {
     const app = Fastify();
     await app.register(fastifyPlugin(handler));
     app.get("/app", async () => "app route");
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    return {
-      name: "fastify",
-      port: (app.server.address() as AddressInfo).port,
-      server: app.server,
-      close: async () => {
-        app.server.closeAllConnections();
-        await app.close();
-      },
-    };
+    return onFastify("fastify", app);
+  },
+  // The same plugin on the previous major version, whose types it must fit too.
+  async "fastify 4"(handler) {
+    const app = Fastify4();
+    await app.register(fastifyPlugin(handler));
+    app.get("/app", async () => "app route");
+    return onFastify("fastify 4", app);
   },
   async hono(handler, fetchOptions) {
     const handle = fetchHandler(handler, fetchOptions);
