@@ -13,6 +13,14 @@ export class UploadError extends StowageError {
   /** The form field the error concerns, when there is one. */
   readonly field: string | undefined;
   declare readonly status: UploadErrorStatus;
+  /**
+   * The text fields the parse had read completely when it stopped, shaped
+   * as `result.fields` (each field's last value; no prototype), so a form
+   * rendered again after the error keeps what the user typed, even without
+   * JavaScript. Never a file's bytes, nor a field the failure cut short;
+   * empty for an error raised outside a parse.
+   */
+  readonly fields: Readonly<Record<string, string>> = Object.create(null);
 
   constructor(
     code: string,
@@ -22,6 +30,14 @@ export class UploadError extends StowageError {
     super(code, message, options);
     this.field = options.field;
   }
+}
+
+/**
+ * Gives `error` the fields read before a parse stopped (a copy), for the
+ * form to keep them. The parse calls it once, as it fails.
+ */
+export function keepFields(error: UploadError, fields: Record<string, string>): void {
+  (error as { fields: Record<string, string> }).fields = Object.assign(Object.create(null), fields);
 }
 
 /** Which size limit tripped, for the stable code and the message. */

@@ -5,9 +5,11 @@ import { consumedBodyError } from "./consumed.js";
 import { Deadlines } from "./deadlines.js";
 import {
   type FieldError,
+  keepFields,
   MalformedUploadError,
   UnsafeFilenameError,
   UploadAbortedError,
+  UploadError,
   UploadSizeError,
   UploadValidationError,
 } from "./errors.js";
@@ -246,10 +248,15 @@ class UploadParse {
     this.options.signal?.removeEventListener("abort", this.onAbort);
   }
 
-  /** Stop reading, remove every byte written so far, then reject. Runs once. */
+  /**
+   * Stop reading, remove every byte written so far, then reject with the
+   * fields read so far on the error (a field being read is not among them).
+   * Runs once.
+   */
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;
+    if (error instanceof UploadError) keepFields(error, this.result.fields);
     this.deadlines.stop();
     this.source?.stop();
     void (async () => {

@@ -18,6 +18,12 @@ interface UploadErrorReplyBase {
   errors: Record<string, string[]>;
   /** The error's message: the plain-text answer when no form page is rendered. */
   message: string;
+  /**
+   * What the user typed: the text fields read completely before the upload
+   * stopped (`error.fields`), to fill the form again. Not part of the JSON
+   * `body`: a script still holds its own values.
+   */
+  fields: Readonly<Record<string, string>>;
 }
 
 /** The reply to a client that asked for JSON: send `body` as it is. */
@@ -60,9 +66,9 @@ export function uploadFormErrors(error: unknown): Record<string, string[]> | und
 export function uploadErrorReply(error: unknown, headers: HeadersLike): UploadErrorReply {
   const errors = uploadFormErrors(error);
   if (errors === undefined) throw error;
-  const { status, message } = error as UploadError;
+  const { status, message, fields } = error as UploadError;
   if (wantsJson(headers)) {
-    return { status, json: true, body: { success: false, errors }, errors, message };
+    return { status, json: true, body: { success: false, errors }, errors, message, fields };
   }
-  return { status, json: false, errors, message };
+  return { status, json: false, errors, message, fields };
 }
