@@ -174,6 +174,31 @@ describe("document upload refuses", () => {
     expect(await temp()).toEqual([]);
   });
 
+  it("a file far over the limit in a form post: cut off, with what was typed kept", async () => {
+    const before = await media();
+    const reply = await upload(
+      { title: "My huge report", document_type: "word" },
+      { name: "huge.pdf", bytes: pdf(31 * MB) },
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(reply.text).toMatch(
+      /<div class="field invalid" data-field="file">[\s\S]*<li>File size must be under 10MB\. Your file is larger than 30\.00MB\.<\/li>/,
+    );
+    expect(reply.text).toContain('name="title" value="My huge report"');
+    expect(reply.text).toContain('<option value="word" selected>');
+    expect(await media()).toEqual(before);
+    expect(await temp()).toEqual([]);
+  });
+
+  it("a form without a file and without a title: both beside their fields, the type kept", async () => {
+    const reply = await upload({ title: " ", document_type: "word" });
+    expect(reply.status).toBe(400);
+    expect(reply.text).toMatch(/data-field="title">[\s\S]*<li>This field is required\.<\/li>/);
+    expect(reply.text).toMatch(/data-field="file">[\s\S]*<li>Choose a file to upload\.<\/li>/);
+    expect(reply.text).toContain('<option value="word" selected>');
+  });
+
   it("an .exe renamed .pdf, naming its real type", async () => {
     const reply = await upload(
       { title: "Invoice", document_type: "pdf" },
@@ -246,6 +271,17 @@ describe("document upload refuses", () => {
     });
     expect(await media()).toEqual(before);
     expect(await temp()).toEqual([]);
+  });
+
+  it("a file in a field the form does not have, in a form post: what was typed kept", async () => {
+    const body = form(
+      { title: "Kept", document_type: "pdf" },
+      { attachment: { name: "a.pdf", bytes: pdf() } },
+    );
+    const reply = await alice.post("/documents/upload", body);
+    expect(reply.status).toBe(400);
+    expect(reply.text).toContain('name="title" value="Kept"');
+    expect(reply.text).toContain('<option value="pdf" selected>');
   });
 });
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Client, form } from "./support/client.js";
 import { whileWritesFail } from "./support/failures.js";
-import { exe } from "./support/files.js";
+import { exe, pdf } from "./support/files.js";
 import {
   createTestSite,
   filesUnder,
@@ -11,6 +11,8 @@ import {
   startGallery,
   type TestSite,
 } from "./support/gallery.js";
+
+const MB = 1024 * 1024;
 
 let site: TestSite;
 let running: RunningGallery;
@@ -139,6 +141,27 @@ describe("private documents", () => {
     expect(reply.text).toMatch(/data-field="file">[\s\S]*<li>File type \.exe is not allowed\./);
     expect(reply.text).toContain('name="title" value="Payroll"');
     expect(await privateFiles()).toEqual(before);
+  });
+
+  it("refuse a file far over the limit while it streams in, keeping the title", async () => {
+    const before = await privateFiles();
+    const reply = await alice.post(
+      "/private/upload",
+      form({ title: "Archive" }, { file: { name: "archive.pdf", bytes: pdf(31 * MB) } }),
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.text).toMatch(
+      /data-field="file">[\s\S]*<li>File size must be under 10MB\. Your file is larger than 30\.00MB\.<\/li>/,
+    );
+    expect(reply.text).toContain('name="title" value="Archive"');
+    expect(await privateFiles()).toEqual(before);
+  });
+
+  it("refuse a form without a file in the site's words, keeping the title", async () => {
+    const reply = await alice.post("/private/upload", form({ title: "Empty" }));
+    expect(reply.status).toBe(400);
+    expect(reply.text).toMatch(/data-field="file">[\s\S]*<li>Choose a file to upload\.<\/li>/);
+    expect(reply.text).toContain('name="title" value="Empty"');
   });
 
   it("leave no file behind when the database write fails", async () => {

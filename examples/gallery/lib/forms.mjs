@@ -51,17 +51,18 @@ const limitText = (bytes) =>
 /** @typedef {{ field: string, rule: string, message: string }} Failure */
 
 /**
- * One file field's checks, in the order a person fixes them: a file at all,
- * its type by name, its size, then whether its bytes are what the name says.
+ * One file field's checks, in the order a person fixes them: its type by
+ * name, its size, then whether its bytes are what the name says. (A form
+ * without a file never gets here: `readForm` reports it.)
  * @param {import("stowage/uploads").UploadedFile | undefined} file
  * @param {{ field: string, extensions: string[], maxSize: number, maxDimensions?: [number, number] }} rules
  * @returns {Promise<Failure[]>}
  */
 export async function checkFile(file, rules) {
+  if (!file) return [];
   const { field } = rules;
   /** @param {string} rule @param {string} message */
   const fail = (rule, message) => [{ field, rule, message }];
-  if (!file) return fail("required", "Choose a file to upload.");
   const declared = checkNameAndSize(file, rules);
   if (declared.length > 0) return declared;
   const allowed = `Allowed types: ${rules.extensions.map((ext) => `.${ext}`).join(", ")}.`;
@@ -164,11 +165,16 @@ export function refuse(failures) {
 
 /**
  * Parses a form post with the config's upload settings (`media.uploads`)
- * and this form's limits: at most one file, in `fileField` (a file in any
- * other field is refused by the parser), read up to a few times
- * `maxFileSize` so the checks above can word the refusal.
+ * and this form's limits: with `fileField`, exactly one file, in that field
+ * (the parser refuses a form without one, and a file in any other field),
+ * read up to a few times `maxFileSize` so the checks above can word the
+ * refusal. A missing file or one over even that comes back in `refused`,
+ * in the site's words, with the fields typed before it (the parser's
+ * `error.fields`), so the route reports it beside its other checks and the
+ * page keeps what was typed.
  * @param {import("express").Request} req @param {import("express").Response} res
  * @param {{ fileField?: string, maxFileSize?: number }} [options]
+ * @returns {Promise<{ fields: Record<string, string>, file: import("stowage/uploads").UploadedFile | undefined, refused: Failure[] }>}
  */
 export async function readForm(req, res, { fileField, maxFileSize = 0 } = {}) {
   const limit = maxFileSize * READ_PAST_LIMIT;
@@ -178,7 +184,7 @@ export async function readForm(req, res, { fileField, maxFileSize = 0 } = {}) {
       req,
       res,
       uploadOptionsFromConfig(req.app.locals.config, {
-        files: fileField ? { [fileField]: 1 } : {},
+        files: fileField ? { [fileField]: { max: 1, required: true } } : {},
         maxFileSize: limit,
         maxFields: 20,
         maxFieldSize: 64 * 1024,
@@ -187,19 +193,43 @@ export async function readForm(req, res, { fileField, maxFileSize = 0 } = {}) {
       }),
     );
   } catch (error) {
-    if (error instanceof UploadSizeError && error.limit === "fileSize" && fileField) {
-      throw new UploadValidationError([
-        {
-          field: error.field ?? fileField,
-          rule: "maxSize",
-          message: `File size must be under ${limitText(maxFileSize)}. Your file is larger than ${megabytes(limit)}.`,
-        },
-      ]);
-    }
-    throw error;
+    const refused = fileField ? inSiteWords(error, maxFileSize, limit) : undefined;
+    if (!refused) throw error;
+    const { fields } = /** @type {import("stowage/uploads").UploadError} */ (error);
+    return { fields, file: undefined, refused };
   }
   res.on("close", () => void upload.cleanup());
-  return { fields: upload.fields, file: fileField ? upload.file(fileField) : undefined };
+  return {
+    fields: upload.fields,
+    file: fileField ? upload.file(fileField) : undefined,
+    refused: [],
+  };
+}
+
+/**
+ * The parser's refusals of the file field, as this site words them: no
+ * file at all, or one far over the limit. Anything else stays as it is.
+ * @param {unknown} error @param {number} maxFileSize @param {number} limit
+ * @returns {Failure[] | undefined}
+ */
+function inSiteWords(error, maxFileSize, limit) {
+  if (error instanceof UploadValidationError && error.code === "E_MISSING_FILE") {
+    return error.failures.map(({ field }) => ({
+      field,
+      rule: "required",
+      message: "Choose a file to upload.",
+    }));
+  }
+  if (error instanceof UploadSizeError && error.limit === "fileSize" && error.field) {
+    return [
+      {
+        field: error.field,
+        rule: "maxSize",
+        message: `File size must be under ${limitText(maxFileSize)}. Your file is larger than ${megabytes(limit)}.`,
+      },
+    ];
+  }
+  return undefined;
 }
 
 /** @param {import("express").Request} req */
@@ -211,12 +241,14 @@ export function wantsJson(req) {
 }
 
 /**
- * Answers a refused form: JSON for scripts, otherwise `renderForm(errors)`
- * with the same status. Anything that is not an upload error is rethrown
- * (an outage stays a 500, never a form message).
+ * Answers a refused form: JSON for scripts, otherwise `renderForm(errors,
+ * typed)` with the same status; `typed` holds the fields the parser had
+ * read when it refused the upload (empty when the route's own checks
+ * refused it: the route has them). Anything that is not an upload error is
+ * rethrown (an outage stays a 500, never a form message).
  * @param {import("express").Request} req @param {import("express").Response} res
  * @param {unknown} error
- * @param {(errors: Record<string, string[]>) => Promise<unknown>} renderForm
+ * @param {(errors: Record<string, string[]>, typed: Readonly<Record<string, string>>) => Promise<unknown>} renderForm
  */
 export async function answerRefusal(req, res, error, renderForm) {
   const reply = uploadErrorReply(error, req.headers);
@@ -225,5 +257,5 @@ export async function answerRefusal(req, res, error, renderForm) {
     res.json(reply.body);
     return;
   }
-  res.send(String(await renderForm(reply.errors)));
+  res.send(String(await renderForm(reply.errors, reply.fields)));
 }

@@ -48,13 +48,14 @@ export function registerAuth(app, { db, sessions, pageContext }) {
       sessions.signIn(req, res, /** @type {{ id: number }} */ (user).id);
       res.redirect(303, safeNext(values.next));
     } catch (error) {
-      await answerRefusal(req, res, error, async (errors) =>
-        loginPage(pageContext(req, res), {
-          values: { username: values.username ?? "" },
+      await answerRefusal(req, res, error, async (errors, typed) => {
+        const kept = { ...typed, ...values };
+        return loginPage(pageContext(req, res), {
+          values: { username: kept.username ?? "" },
           errors,
-          next: safeNext(values.next),
-        }),
-      );
+          next: safeNext(kept.next),
+        });
+      });
     }
   });
 

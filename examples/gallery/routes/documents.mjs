@@ -57,7 +57,8 @@ export function registerDocuments(
           values.document_type,
           DOCUMENT_TYPES.map(([value]) => value),
         ),
-        ...(sent ? [] : await checkFile(form?.file, DOCUMENT_RULES)),
+        ...(form?.refused ?? []),
+        ...(await checkFile(form?.file, DOCUMENT_RULES)),
       ]);
       const file = form?.file;
       const document = await media.unitOfWork(async (unit) => {
@@ -96,11 +97,11 @@ export function registerDocuments(
       }
       res.redirect(303, "/documents");
     } catch (error) {
-      await answerRefusal(req, res, error, async (errors) =>
+      await answerRefusal(req, res, error, async (errors, typed) =>
         documentsPage(pageContext(req, res), {
           documents: await listDocuments(user.id),
           rules: DOCUMENT_RULES,
-          values,
+          values: { ...typed, ...values },
           errors,
         }),
       );

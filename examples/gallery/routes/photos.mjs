@@ -44,7 +44,8 @@ export function registerPhotos(
       values = sent ?? form?.fields ?? {};
       refuse([
         ...checkText("title", values.title, { maxLength: 200 }),
-        ...(sent ? [] : await checkFile(form?.file, PHOTO_RULES)),
+        ...(form?.refused ?? []),
+        ...(await checkFile(form?.file, PHOTO_RULES)),
       ]);
       const photo = await media.unitOfWork(async (unit) => {
         let file = form?.file;
@@ -90,11 +91,11 @@ export function registerPhotos(
       }
       res.redirect(303, "/photos");
     } catch (error) {
-      await answerRefusal(req, res, error, async (errors) =>
+      await answerRefusal(req, res, error, async (errors, typed) =>
         photosPage(pageContext(req, res), {
           photos: await listPhotos(user.id),
           rules: PHOTO_RULES,
-          values,
+          values: { ...typed, ...values },
           errors,
         }),
       );

@@ -36,6 +36,7 @@ export function registerPrivate(app, { db, media, storages, sessions, pageContex
       values = form.fields;
       refuse([
         ...checkText("title", values.title, { maxLength: 200 }),
+        ...form.refused,
         ...(await checkFile(form.file, DOCUMENT_RULES)),
       ]);
       const file = /** @type {import("stowage/uploads").UploadedFile} */ (form.file);
@@ -69,11 +70,11 @@ export function registerPrivate(app, { db, media, storages, sessions, pageContex
       }
       res.redirect(303, page);
     } catch (error) {
-      await answerRefusal(req, res, error, async (errors) =>
+      await answerRefusal(req, res, error, async (errors, typed) =>
         privateListPage(pageContext(req, res), {
           documents: await listDocuments(user.id),
           rules: DOCUMENT_RULES,
-          values,
+          values: { ...typed, ...values },
           errors,
         }),
       );

@@ -55,7 +55,7 @@ export function registerProfile(
         fileField: "avatar",
         maxFileSize: AVATAR_RULES.maxSize,
       });
-      refuse(await checkFile(form.file, AVATAR_RULES));
+      refuse([...form.refused, ...(await checkFile(form.file, AVATAR_RULES))]);
       const file = /** @type {import("stowage/uploads").UploadedFile} */ (form.file);
       const avatar = await media.unitOfWork(async (unit) => {
         const stored = await storeImage(unit, file, {
