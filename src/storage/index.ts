@@ -49,7 +49,13 @@ export {
   splitName,
   validName,
 } from "./names.js";
-export { DRIVER_PACKAGES, missingDriverPackages } from "./packages.js";
+export {
+  DRIVER_FEATURE_PACKAGES,
+  DRIVER_PACKAGES,
+  type FeaturePackage,
+  missingDriverPackages,
+  missingFeaturePackages,
+} from "./packages.js";
 export type { Field, Schema } from "./schema.js";
 export {
   DEFAULT_EXPIRES_IN,

@@ -1,4 +1,4 @@
-import { symlink } from "node:fs/promises";
+import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConfigProblem } from "../../src/config/types.js";
@@ -87,6 +87,27 @@ describe("stowage check: storages", () => {
       await projectWith({ media: { storage: "s3://media" } }, { packages: true })
     ).dir;
     expect((await check(withPackages)).errors).toEqual([]);
+  });
+
+  it("warns, without failing, when a package only direct uploads need is missing", async () => {
+    const dir = (await projectWith({ media: { storage: "s3://media?region=eu-west-1" } })).dir;
+    // The driver's own SDKs are there; the presigned-post package is not.
+    for (const name of S3_PACKAGES) {
+      await mkdir(path.dirname(path.join(dir, "node_modules", name)), { recursive: true });
+      await symlink(path.resolve("node_modules", name), path.join(dir, "node_modules", name));
+    }
+    const { code, problems } = await check(dir);
+    expect(code).toBe(0);
+    expect(problems.filter((p) => p.key === "media.storage")).toEqual([
+      {
+        level: "warning",
+        key: "media.storage",
+        message: `media.storage uses the s3 driver: "@aws-sdk/s3-presigned-post", which it needs for direct uploads only, is not installed in ${dir}. Before using direct uploads, install with: npm install @aws-sdk/s3-presigned-post`,
+      },
+    ]);
+    const text = await runCli(["check"], dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("npm install @aws-sdk/s3-presigned-post");
   });
 
   it("does not ask for a secret for a private cloud storage: the clouds sign their own URLs", async () => {

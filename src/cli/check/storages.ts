@@ -1,7 +1,7 @@
 import type { ConfigProblem, ResolvedConfig, StorageSpecInput } from "../../config/types.js";
 import { StowageError } from "../../errors.js";
 import { createStorage, createStoragesFromConfig, namedMediaUrl } from "../../storage/create.js";
-import { missingDriverPackages } from "../../storage/packages.js";
+import { missingDriverPackages, missingFeaturePackages } from "../../storage/packages.js";
 import { parseStorageUrl, SECRET_SIGNING_DRIVERS, type StorageSpec } from "../../storage/spec.js";
 
 interface ConfiguredStorage {
@@ -48,8 +48,8 @@ function problemFrom(key: string, error: unknown): ConfigProblem {
 /**
  * One storage: its spec as the storage module validates it when building
  * the storage (no I/O: drivers connect on first use), the npm packages its
- * driver loads that the app cannot resolve, and the secret its signed URLs
- * need.
+ * driver loads that the app cannot resolve (a warning for one that only a
+ * feature loads), and the secret its signed URLs need.
  */
 function checkStorage(
   entry: ConfiguredStorage,
@@ -71,6 +71,13 @@ function checkStorage(
       level: "error",
       key: entry.key,
       message: `${entry.key} uses the ${spec.driver} driver, which needs ${missing.map((name) => `"${name}"`).join(", ")}, not installed in ${config.baseDir}. Install with: npm install ${missing.join(" ")}`,
+    });
+  }
+  for (const { name, feature } of missingFeaturePackages(spec.driver, config.baseDir)) {
+    problems.push({
+      level: "warning",
+      key: entry.key,
+      message: `${entry.key} uses the ${spec.driver} driver: "${name}", which it needs for ${feature} only, is not installed in ${config.baseDir}. Before using ${feature}, install with: npm install ${name}`,
     });
   }
   const signed = entry.signed && spec.public !== true;
