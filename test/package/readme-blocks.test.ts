@@ -142,6 +142,15 @@ describe("README code blocks: harness programs", () => {
     );
   });
 
+  it("runs a cleanup block's commands from a check, in a project that extends the fixture's config", () => {
+    const prepared = HARNESSES.cleanup.prepare!("stowage cleanup --dry-run", "sh");
+    expect(prepared.command).toEqual(["tsx", "snippet.ts"]);
+    expect(prepared.files["stowage.config.mjs"]).toContain('database: "sqlite:var/app.db"');
+    expect(prepared.files["stowage.config.mjs"]).toContain("./stowage.config.json");
+    expect(prepared.files["snippet.ts"]).toContain('"stowage cleanup --dry-run"');
+    expect(HARNESSES.cleanup.refuse!("rm -rf media")).toMatch(/runs stowage commands only/);
+  });
+
   it("checks json blocks by parsing them", () => {
     expect(() => HARNESSES.json.check!("{ not json }")).toThrow();
     expect(() => HARNESSES.json.check!('{ "static": {} }')).not.toThrow();

@@ -17,7 +17,8 @@ import {
 /**
  * How far past a field's limit the parser keeps reading, so the message can
  * give the true size of a file that is a little too large ("Your file is
- * 11.00MB."). Anything larger is cut off while it streams in.
+ * 11.00MB."). Anything larger is cut off while it streams in; the fields
+ * typed before it still come back with the refusal (`error.fields`).
  */
 const READ_PAST_LIMIT = 3;
 
