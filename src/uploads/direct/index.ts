@@ -73,8 +73,8 @@ export function createDirectUploads(options: DirectUploadOptions): DirectUploads
 
 /**
  * The folder holding the browser module `stowage/client` as plain JS
- * (`client.js`): add it to `static.dirs` (`{ prefix: "stowage", dir:
- * clientAssetDir() }`) and load `staticUrl("stowage/client.js")` in a page.
+ * (`index.js`): add it to `static.dirs` (`{ prefix: "stowage-client", dir:
+ * clientAssetDir() }`) and load `staticUrl("stowage-client/index.js")` in a page.
  */
 export function clientAssetDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../client");
