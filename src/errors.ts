@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 /**
  * Every error Stowage throws on purpose is a `StowageError` with a stable
  * `code`. Callers branch on `code`, never on message text, so messages can be
@@ -53,6 +54,24 @@ export class MissingDependencyError extends StowageError {
     );
     this.packageName = packageName;
   }
+}
+
+/**
+ * Which of `names` cannot be resolved from `fromDir` (the app's folder:
+ * optional peers resolve from there, not from Stowage's own), so `stowage
+ * check` can name them before the first call that would load them.
+ */
+export function missingPackages(names: readonly string[], fromDir: string): string[] {
+  const require = createRequire(`${fromDir.replace(/\/+$/, "")}/`);
+  return names.filter((name) => {
+    try {
+      require.resolve(name);
+      return false;
+    } catch (error) {
+      // An ESM-only package without a "require" condition is installed all the same.
+      return (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND";
+    }
+  });
 }
 
 /** Import an optional peer dependency, naming the package when it is missing. */

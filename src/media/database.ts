@@ -16,6 +16,15 @@ import type { AnyDatabase } from "./types.js";
 
 export type Dialect = "sqlite" | "postgres";
 
+/**
+ * The driver package each dialect loads (optional peers, imported on first
+ * use); `stowage check` asks this table whether the app has them.
+ */
+export const DATABASE_PACKAGES: Readonly<Record<Dialect, string>> = {
+  sqlite: "better-sqlite3",
+  postgres: "pg",
+};
+
 export interface OpenDatabaseOptions {
   /** Folder a relative `sqlite:PATH` resolves from. @default process.cwd() */
   baseDir?: string;
@@ -60,7 +69,7 @@ export function createDatabase<DB = AnyDatabase>(
       dialect: new SqliteDialect({
         database: async () => {
           const { default: Database } = await importOptional<BetterSqlite3Module>(
-            "better-sqlite3",
+            DATABASE_PACKAGES.sqlite,
             'A "sqlite:" database',
           );
           const mustExist = options.mustExist ?? false;
@@ -79,7 +88,10 @@ export function createDatabase<DB = AnyDatabase>(
   return new Kysely<DB>({
     dialect: new PostgresDialect({
       pool: async () => {
-        const { default: pg } = await importOptional<PgModule>("pg", 'A "postgres://" database');
+        const { default: pg } = await importOptional<PgModule>(
+          DATABASE_PACKAGES.postgres,
+          'A "postgres://" database',
+        );
         const pool = new pg.Pool({
           connectionString: location.url,
           max: 4,

@@ -1,5 +1,4 @@
-import { createRequire } from "node:module";
-import { importOptional } from "../errors.js";
+import { importOptional, missingPackages } from "../errors.js";
 
 /**
  * The npm packages each driver loads. Drivers import them lazily, so a
@@ -32,28 +31,13 @@ export const DRIVER_FEATURE_PACKAGES: Readonly<Record<string, readonly FeaturePa
   s3: [{ name: "@aws-sdk/s3-presigned-post", feature: "direct uploads" }],
 };
 
-/** Which of `names` cannot be resolved from `fromDir` (the app's folder, not Stowage's own). */
-function unresolvable(names: readonly string[], fromDir: string): Set<string> {
-  const require = createRequire(`${fromDir.replace(/\/+$/, "")}/`);
-  const missing = new Set<string>();
-  for (const name of names) {
-    try {
-      require.resolve(name);
-    } catch (error) {
-      // An ESM-only package without a "require" condition is installed all the same.
-      if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") missing.add(name);
-    }
-  }
-  return missing;
-}
-
 /**
  * The packages `driver` needs that cannot be resolved from `fromDir`
  * (the app's folder: packages resolve from there, not from Stowage's own).
  * An unknown driver needs nothing here; it is refused elsewhere.
  */
 export function missingDriverPackages(driver: string, fromDir: string = process.cwd()): string[] {
-  return [...unresolvable(DRIVER_PACKAGES[driver] ?? [], fromDir)];
+  return missingPackages(DRIVER_PACKAGES[driver] ?? [], fromDir);
 }
 
 /** The feature packages of `driver` (DRIVER_FEATURE_PACKAGES) that `fromDir` cannot resolve. */
@@ -62,11 +46,11 @@ export function missingFeaturePackages(
   fromDir: string = process.cwd(),
 ): FeaturePackage[] {
   const packages = DRIVER_FEATURE_PACKAGES[driver] ?? [];
-  const missing = unresolvable(
+  const missing = missingPackages(
     packages.map((each) => each.name),
     fromDir,
   );
-  return packages.filter((each) => missing.has(each.name));
+  return packages.filter((each) => missing.includes(each.name));
 }
 
 /**

@@ -254,3 +254,45 @@ describe("stowage check: a good config", () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe("stowage check: the database of the record helpers and the sweep", () => {
+  const references = [{ table: "documents", column: "file" }];
+
+  it("names column references without a database", async () => {
+    const dir = (await projectWith({ media: { references } })).dir;
+    const { code, errors } = await check(dir);
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      {
+        level: "error",
+        key: "media.database",
+        message: expect.stringMatching(
+          /^media\.references names columns, but media\.database is not set/,
+        ),
+      },
+    ]);
+  });
+
+  it("names the database driver the app lacks, with the install command", async () => {
+    const dir = (
+      await projectWith({ media: { database: "postgres://db.example/app", references } })
+    ).dir;
+    const { code, errors } = await check(dir);
+    expect(code).toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].key).toBe("media.database");
+    expect(errors[0].message).toMatch(/"pg", "better-sqlite3", not installed in /);
+    expect(errors[0].message).toMatch(/Install with: npm install pg better-sqlite3$/);
+  });
+
+  it("finds nothing to report when the drivers are installed", async () => {
+    const dir = (
+      await projectWith(
+        { media: { database: "sqlite:var/app.db", references } },
+        { packages: true },
+      )
+    ).dir;
+    const { errors } = await check(dir);
+    expect(errors).toEqual([]);
+  });
+});
