@@ -1,5 +1,5 @@
-import { checkName } from "../storage/names.js";
 import { CleanupConfigError, StorageListingError } from "./errors.js";
+import { isAddressable } from "./names.js";
 import { ownerOf } from "./owners.js";
 import type { ReferenceReader } from "./references.js";
 import type { Scratch } from "./scratch.js";
@@ -87,7 +87,7 @@ async function listInto(
     for await (const entry of context.storages[name].list()) {
       signal.throwIfAborted();
       report.listed += 1;
-      if (!addressable(entry.name)) report.skipped += 1;
+      if (!isAddressable(entry.name)) report.skipped += 1;
       else if (entry.lastModified.getTime() > context.cutoff) report.young += 1;
       else scratch.addFile(name, entry.name, ownerOf(entry.name), entry.size);
       if (report.listed % PROGRESS_EVERY === 0) context.tally.progress("scan", name);
@@ -97,14 +97,4 @@ async function listInto(
     throw new StorageListingError(name, report.listed, error);
   }
   context.tally.progress("scan", name);
-}
-
-/** Whether the Storage API can address a listed name (a foreign object may not be). */
-function addressable(name: string): boolean {
-  try {
-    checkName(name);
-    return true;
-  } catch {
-    return false;
-  }
 }
