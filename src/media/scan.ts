@@ -1,8 +1,7 @@
-import { CleanupConfigError, StorageListingError } from "./errors.js";
+import { CleanupConfigError, ScratchError, StorageListingError } from "./errors.js";
 import { isAddressable } from "./names.js";
-import { ownerOf } from "./owners.js";
 import type { ReferenceReader } from "./references.js";
-import type { Scratch } from "./scratch.js";
+import type { ScratchThread } from "./scratch-thread.js";
 import type { Tally } from "./tally.js";
 import type { Storages } from "./types.js";
 
@@ -27,10 +26,12 @@ export function uncovered(storage: string): CleanupConfigError {
 /**
  * References and listings into the scratch table. With columns the swept
  * storages are known up front and both run at once; a function names its
- * storages as it goes, so its scan comes first. Returns the swept storages.
+ * storages as it goes, so its scan comes first. Once the references are all
+ * in, the scratch thread indexes them and joins the files from then on as
+ * they arrive. Returns the swept storages.
  */
 export async function scanInto(
-  scratch: Scratch,
+  scratch: ScratchThread,
   context: ScanContext,
   declared: string[] | undefined,
 ): Promise<string[]> {
@@ -39,15 +40,17 @@ export async function scanInto(
     ? AbortSignal.any([context.signal, controller.signal])
     : controller.signal;
   const named = new Set<string>();
-  const readReferences = () =>
-    context.references.scan(
+  const readReferences = async () => {
+    await context.references.scan(
       declared && new Set(declared),
-      (reference) => {
-        named.add(reference.storage);
-        scratch.addReference(reference.storage, reference.name);
+      (storage, names) => {
+        named.add(storage);
+        return scratch.addReferences(storage, names);
       },
       signal,
     );
+    scratch.referencesComplete();
+  };
   const listAll = async (names: string[]) => {
     for (const name of names) await listInto(scratch, context, name, signal);
   };
@@ -77,7 +80,7 @@ export async function scanInto(
 }
 
 async function listInto(
-  scratch: Scratch,
+  scratch: ScratchThread,
   context: ScanContext,
   name: string,
   signal: AbortSignal,
@@ -89,11 +92,15 @@ async function listInto(
       report.listed += 1;
       if (!isAddressable(entry.name)) report.skipped += 1;
       else if (entry.lastModified.getTime() > context.cutoff) report.young += 1;
-      else scratch.addFile(name, entry.name, ownerOf(entry.name), entry.size);
+      else {
+        const full = scratch.addFile(name, entry.name, entry.size);
+        if (full) await full;
+      }
       if (report.listed % PROGRESS_EVERY === 0) context.tally.progress("scan", name);
     }
   } catch (error) {
     if (signal.aborted) throw signal.reason ?? error;
+    if (error instanceof ScratchError) throw error;
     throw new StorageListingError(name, report.listed, error);
   }
   context.tally.progress("scan", name);
