@@ -16,6 +16,9 @@ const FILE_BATCH = 4_096;
  */
 const IN_FLIGHT_NAMES = 262_144;
 
+/** The thread's young generation (V8's default is 16 MB per semi-space). */
+const WORKER_YOUNG_MB = 4;
+
 /** Orphans found in one storage. */
 export interface StorageOrphans {
   orphans: number;
@@ -92,6 +95,8 @@ export class ScratchThread {
     const worker = new Worker(scratchWorkerUrl, {
       workerData: { dir } satisfies ScratchWorkerData,
       execArgv: [],
+      // Its batches die young: a small young generation keeps the thread's garbage small.
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
     return new ScratchThread(worker, dir);
   }
