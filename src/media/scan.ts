@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import { CleanupConfigError, ScratchError, StorageListingError } from "./errors.js";
 import { isAddressable } from "./names.js";
 import type { ReferenceReader } from "./references.js";
@@ -6,6 +7,13 @@ import type { Tally } from "./tally.js";
 import type { Storages } from "./types.js";
 
 const PROGRESS_EVERY = 1_000;
+/**
+ * Listed entries between turns of the event loop. A listing held in memory
+ * yields only microtasks, which would starve the reference read's socket (a
+ * PostgreSQL cursor) until the listing ends; with both advancing, the
+ * references are complete early and the files are joined as they come.
+ */
+const YIELD_EVERY = 4_096;
 
 export interface ScanContext {
   storages: Storages;
@@ -97,6 +105,7 @@ async function listInto(
         if (full) await full;
       }
       if (report.listed % PROGRESS_EVERY === 0) context.tally.progress("scan", name);
+      if (report.listed % YIELD_EVERY === 0) await setImmediate();
     }
   } catch (error) {
     if (signal.aborted) throw signal.reason ?? error;
