@@ -11,6 +11,11 @@ export default defineConfig({
           new URL("./test/helpers/compress-worker-url.ts", import.meta.url),
         ),
       },
+      {
+        // So does the sweep's scratch thread.
+        find: /^\.\/scratch-worker-url\.js$/,
+        replacement: fileURLToPath(new URL("./test/media/scratch-worker-url.ts", import.meta.url)),
+      },
     ],
   },
   test: {

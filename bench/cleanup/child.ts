@@ -3,14 +3,23 @@
 // kernel's peak-RSS mark, runs one approach, prints one JSON line.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../../src/media/database.js";
-import { createMedia } from "../../src/media/index.js";
-import { createStorage } from "../../src/storage/create.js";
-import { memoryDriver } from "../../src/storage/drivers/memory.js";
-import { createPolicyStorage } from "../../src/storage/storage.js";
 import type { Storage } from "../../src/storage/types.js";
 import { storedNames } from "./data.js";
 import { naiveCleanup } from "./naive.js";
+
+// Both sides run from dist/ (run.ts builds it first): the sweep's scratch
+// thread is built JavaScript, as it is for every user of the package.
+const dist = new URL("../../dist/", import.meta.url);
+const load = <T>(file: string): Promise<T> => import(new URL(file, dist).href) as Promise<T>;
+const { openDatabase, createMedia, ownerOf } =
+  await load<typeof import("../../src/media/index.js")>("media/index.js");
+const { createStorage } =
+  await load<typeof import("../../src/storage/create.js")>("storage/create.js");
+const { memoryDriver } = await load<typeof import("../../src/storage/drivers/memory.js")>(
+  "storage/drivers/memory.js",
+);
+const { createPolicyStorage } =
+  await load<typeof import("../../src/storage/storage.js")>("storage/storage.js");
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +56,7 @@ const cpu = process.cpuUsage();
 const started = performance.now();
 let result: { orphans: number; deleted: number };
 if (values.approach === "naive") {
-  result = await naiveCleanup(storage, db, REFERENCES);
+  result = await naiveCleanup(storage, db, REFERENCES, ownerOf);
 } else {
   const media = createMedia({
     storages: { default: storage },

@@ -3,7 +3,6 @@
 // and the same variant rule; no age check and no re-check, as such a command
 // is usually written.
 import type { Kysely } from "kysely";
-import { ownerOf } from "../../src/media/owners.js";
 import type { AnyDatabase } from "../../src/media/types.js";
 import type { Storage } from "../../src/storage/types.js";
 
@@ -11,6 +10,7 @@ export async function naiveCleanup(
   storage: Storage,
   db: Kysely<AnyDatabase>,
   references: { table: string; column: string }[],
+  ownerOf: (name: string) => string,
 ): Promise<{ orphans: number; deleted: number }> {
   const referenced = new Set<string>();
   for (const { table, column } of references) {

@@ -3,7 +3,7 @@
 // the two-sets approach (every name in memory), in the same run.
 // Usage: npm run bench -- cleanup [--files 1000000] [--fs-files 100000]
 //        [--refs 1000000] [--reps 1] [--quick] [--skip-postgres]
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -109,6 +109,11 @@ async function measure(args: string[], heapCapMb?: number): Promise<Measure> {
 
 /** Headroom over the process's heap before the sweep, for the capped runs. */
 const HEAP_HEADROOM_MB = 128;
+
+// The sweep runs a worker thread, which loads built JavaScript: measure dist/ after an
+// incremental build.
+const built = spawnSync("npm", ["run", "--silent", "build"], { cwd: repo, stdio: "inherit" });
+if (built.status !== 0) throw new Error("npm run build failed");
 
 const work = await mkdtemp(path.join(tmpdir(), "stowage-bench-cleanup-"));
 let cluster: PostgresCluster | undefined;

@@ -4,7 +4,7 @@ import { CleanupConfigError, CleanupError, UnknownStorageError } from "./errors.
 import { checkOptions } from "./options.js";
 import type { ReferenceReader } from "./references.js";
 import { scanInto, uncovered } from "./scan.js";
-import { type Orphan, Scratch } from "./scratch.js";
+import { type Orphans, ScratchThread } from "./scratch-thread.js";
 import { Tally } from "./tally.js";
 import type { CleanupOptions, CleanupReport, StorageCleanupReport, Storages } from "./types.js";
 
@@ -19,7 +19,7 @@ export interface SweepContext {
 
 /**
  * The orphan sweep. Collects first, deletes after: the listings and the
- * references go to an on-disk scratch table, and only once every listing and
+ * references go to an on-disk scratch table (on a thread of its own), and only once every listing and
  * the whole reference scan succeeded are the orphans deleted, each re-checked
  * just before (stat: still there and still old enough; references: still
  * unnamed). A failure before that point deletes nothing.
@@ -47,19 +47,20 @@ export async function cleanup(
   const tally = new Tally(options.onProgress);
   // The same instant for the scan and the re-check: a file changed since the sweep began is young.
   const sweep = { ...context, cutoff: started - olderThan, tally, signal: options.signal };
-  const scratch = await Scratch.open();
+  const scratch = await ScratchThread.open();
   try {
     let swept: string[];
+    let shown: Orphans;
     try {
       swept = await scanInto(scratch, sweep, declared);
+      for (const [name, { orphans, bytes }] of await scratch.finish()) {
+        Object.assign(tally.report(name), { orphans, bytes });
+        tally.orphans += orphans;
+      }
+      shown = await scratch.orphans(0, SHOWN_NAMES);
     } catch (error) {
       throw new CleanupError(0, error);
     }
-    for (const [name, { orphans, bytes }] of scratch.findOrphans()) {
-      Object.assign(tally.report(name), { orphans, bytes });
-      tally.orphans += orphans;
-    }
-    const shown = scratch.orphans(0, SHOWN_NAMES);
     if (!options.dryRun) await deleteOrphans(scratch, sweep);
     return summarise(tally, swept, shown, olderThan, Boolean(options.dryRun), started);
   } finally {
@@ -70,7 +71,7 @@ export async function cleanup(
 function summarise(
   tally: Tally,
   swept: string[],
-  shown: Orphan[],
+  shown: Orphans,
   olderThan: number,
   dryRun: boolean,
   started: number,
@@ -84,10 +85,8 @@ function summarise(
     orphans,
     bytes: sum("bytes"),
     deleted: sum("deleted"),
-    names: shown.map((orphan) =>
-      swept.length > 1 ? `${orphan.storage}:${orphan.name}` : orphan.name,
-    ),
-    more: Math.max(0, orphans - shown.length),
+    names: shown.names.map((name, i) => (swept.length > 1 ? `${shown.storages[i]}:${name}` : name)),
+    more: Math.max(0, orphans - shown.names.length),
     dryRun,
     olderThan,
     listed: sum("listed"),

@@ -3,7 +3,7 @@ import { CleanupError } from "./errors.js";
 import { forEachLimited } from "./limit.js";
 import { ownerOf } from "./owners.js";
 import type { ReferenceReader } from "./references.js";
-import type { Orphan, Scratch } from "./scratch.js";
+import type { Orphans, ScratchThread } from "./scratch-thread.js";
 import type { Tally } from "./tally.js";
 import type { Storages } from "./types.js";
 
@@ -36,15 +36,18 @@ export interface DeletionContext {
 }
 
 /** Deletes the scratch table's orphans, page by page, each re-checked just before. */
-export async function deleteOrphans(scratch: Scratch, context: DeletionContext): Promise<void> {
+export async function deleteOrphans(
+  scratch: ScratchThread,
+  context: DeletionContext,
+): Promise<void> {
   let afterId = 0;
   let pageSize = FIRST_PAGE;
   for (;;) {
-    const page = scratch.orphans(afterId, pageSize);
-    if (page.length === 0) return;
-    afterId = page[page.length - 1].id;
     const pageStarted = Date.now();
     try {
+      const page = await scratch.orphans(afterId, pageSize);
+      if (page.names.length === 0) return;
+      afterId = page.lastId;
       context.signal?.throwIfAborted();
       for (const [storage, names] of byStorage(page)) await deletePage(context, storage, names);
     } catch (error) {
@@ -91,12 +94,12 @@ async function deletePage(context: DeletionContext, storage: string, names: stri
   }
 }
 
-function byStorage(page: Orphan[]): Map<string, string[]> {
+function byStorage(page: Orphans): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const orphan of page) {
-    const group = groups.get(orphan.storage);
-    if (group) group.push(orphan.name);
-    else groups.set(orphan.storage, [orphan.name]);
-  }
+  page.names.forEach((name, i) => {
+    const group = groups.get(page.storages[i]);
+    if (group) group.push(name);
+    else groups.set(page.storages[i], [name]);
+  });
   return groups;
 }

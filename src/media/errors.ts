@@ -109,3 +109,10 @@ export class StorageListingError extends StowageError {
     this.storage = storage;
   }
 }
+
+/** The sweep's temporary SQLite file or the thread that keeps it failed (a full disk, say). */
+export class ScratchError extends StowageError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("E_CLEANUP_SCRATCH", `The sweep's scratch file failed: ${message}`, options);
+  }
+}

@@ -1,15 +1,17 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ColumnReference, ReferenceFunction, References } from "../config/types.js";
 import { StowageError } from "../errors.js";
-import { checkName } from "../storage/names.js";
 import { type CheckedColumn, checkColumns } from "./catalogue.js";
 import { readColumn, selectAmong } from "./columns.js";
 import { type Dialect, dialectOf } from "./database.js";
 import { CleanupConfigError, DatabaseError, InvalidReferenceError } from "./errors.js";
+import { storedName } from "./names.js";
 import { ownerOf } from "./owners.js";
 import type { AnyDatabase } from "./types.js";
 
 const FUNCTION_LABEL = "references()";
+/** References from a function passed on at a time. */
+const FUNCTION_BATCH = 10_000;
 
 /** A referenced name and the storage it lives in. */
 export interface Reference {
@@ -68,12 +70,12 @@ export class ReferenceReader {
 
   /**
    * Every reference of the wanted storages (all when undefined), validated,
-   * passed to `onReference` as it streams in. Throws on the first value that
-   * cannot be a stored name.
+   * passed to `onReferences` in batches as they stream in (awaited when it
+   * returns a promise). Throws on the first value that cannot be a stored name.
    */
   async scan(
     wanted: Set<string> | undefined,
-    onReference: (reference: Reference) => void,
+    onReferences: (storage: string, names: string[]) => Promise<void> | undefined,
     signal?: AbortSignal,
   ): Promise<void> {
     const columns = (await this.columns()).filter(
@@ -84,22 +86,31 @@ export class ReferenceReader {
         for (const column of columns) {
           for await (const values of readColumn(trx, dialect, column)) {
             signal?.throwIfAborted();
+            const names: string[] = [];
             for (const value of values) {
               const name = referenceName(column.label, value);
-              if (name !== undefined) onReference({ storage: column.storage, name });
+              if (name !== undefined) names.push(name);
             }
+            await onReferences(column.storage, names);
           }
         }
       });
     }
     if (this.#function) {
+      const batches = new Map<string, string[]>();
       for await (const item of this.#function()) {
         signal?.throwIfAborted();
         const reference = this.#fromFunction(item);
-        if (reference && (wanted === undefined || wanted.has(reference.storage))) {
-          onReference(reference);
+        if (!reference || (wanted !== undefined && !wanted.has(reference.storage))) continue;
+        const batch = batches.get(reference.storage) ?? [];
+        batches.set(reference.storage, batch);
+        batch.push(reference.name);
+        if (batch.length === FUNCTION_BATCH) {
+          batches.delete(reference.storage);
+          await onReferences(reference.storage, batch);
         }
       }
+      for (const [storage, batch] of batches) await onReferences(storage, batch);
     }
   }
 
@@ -178,7 +189,7 @@ function referenceName(label: string, value: unknown): string | undefined {
   if (value === null || value === undefined || value === "") return undefined;
   if (typeof value !== "string") throw new InvalidReferenceError(label, value, "not a string");
   try {
-    return checkName(value);
+    return storedName(value);
   } catch (error) {
     const reason = error instanceof StowageError ? reasonOf(error.message) : String(error);
     throw new InvalidReferenceError(label, value, reason, { cause: error });

@@ -1,12 +1,19 @@
-import { checkName } from "../storage/names.js";
-import { CleanupConfigError, StorageListingError } from "./errors.js";
-import { ownerOf } from "./owners.js";
+import { setImmediate } from "node:timers/promises";
+import { CleanupConfigError, ScratchError, StorageListingError } from "./errors.js";
+import { isAddressable } from "./names.js";
 import type { ReferenceReader } from "./references.js";
-import type { Scratch } from "./scratch.js";
+import type { ScratchThread } from "./scratch-thread.js";
 import type { Tally } from "./tally.js";
 import type { Storages } from "./types.js";
 
 const PROGRESS_EVERY = 1_000;
+/**
+ * Listed entries between turns of the event loop. A listing held in memory
+ * yields only microtasks, which would starve the reference read's socket (a
+ * PostgreSQL cursor) until the listing ends; with both advancing, the
+ * references are complete early and the files are joined as they come.
+ */
+const YIELD_EVERY = 4_096;
 
 export interface ScanContext {
   storages: Storages;
@@ -27,10 +34,12 @@ export function uncovered(storage: string): CleanupConfigError {
 /**
  * References and listings into the scratch table. With columns the swept
  * storages are known up front and both run at once; a function names its
- * storages as it goes, so its scan comes first. Returns the swept storages.
+ * storages as it goes, so its scan comes first. Once the references are all
+ * in, the scratch thread indexes them and joins the files from then on as
+ * they arrive. Returns the swept storages.
  */
 export async function scanInto(
-  scratch: Scratch,
+  scratch: ScratchThread,
   context: ScanContext,
   declared: string[] | undefined,
 ): Promise<string[]> {
@@ -39,15 +48,17 @@ export async function scanInto(
     ? AbortSignal.any([context.signal, controller.signal])
     : controller.signal;
   const named = new Set<string>();
-  const readReferences = () =>
-    context.references.scan(
+  const readReferences = async () => {
+    await context.references.scan(
       declared && new Set(declared),
-      (reference) => {
-        named.add(reference.storage);
-        scratch.addReference(reference.storage, reference.name);
+      (storage, names) => {
+        named.add(storage);
+        return scratch.addReferences(storage, names);
       },
       signal,
     );
+    scratch.referencesComplete();
+  };
   const listAll = async (names: string[]) => {
     for (const name of names) await listInto(scratch, context, name, signal);
   };
@@ -77,7 +88,7 @@ export async function scanInto(
 }
 
 async function listInto(
-  scratch: Scratch,
+  scratch: ScratchThread,
   context: ScanContext,
   name: string,
   signal: AbortSignal,
@@ -87,24 +98,19 @@ async function listInto(
     for await (const entry of context.storages[name].list()) {
       signal.throwIfAborted();
       report.listed += 1;
-      if (!addressable(entry.name)) report.skipped += 1;
+      if (!isAddressable(entry.name)) report.skipped += 1;
       else if (entry.lastModified.getTime() > context.cutoff) report.young += 1;
-      else scratch.addFile(name, entry.name, ownerOf(entry.name), entry.size);
+      else {
+        const full = scratch.addFile(name, entry.name, entry.size);
+        if (full) await full;
+      }
       if (report.listed % PROGRESS_EVERY === 0) context.tally.progress("scan", name);
+      if (report.listed % YIELD_EVERY === 0) await setImmediate();
     }
   } catch (error) {
     if (signal.aborted) throw signal.reason ?? error;
+    if (error instanceof ScratchError) throw error;
     throw new StorageListingError(name, report.listed, error);
   }
   context.tally.progress("scan", name);
-}
-
-/** Whether the Storage API can address a listed name (a foreign object may not be). */
-function addressable(name: string): boolean {
-  try {
-    checkName(name);
-    return true;
-  } catch {
-    return false;
-  }
 }

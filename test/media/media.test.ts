@@ -411,6 +411,33 @@ describe.each(["sqlite", "postgres"] as const)("catalogue checks and quoting (%s
     await db.destroy();
   });
 
+  it.skipIf(skip)("refuses bytes among the names, naming the value", async () => {
+    const db = await database();
+    await db.schema
+      .createTable("documents")
+      .addColumn("file", kind === "sqlite" ? "blob" : "bytea")
+      .execute();
+    // SQLite keeps a text value as text in a blob column: a valid name beside the bytes.
+    if (kind === "sqlite") await db.insertInto("documents").values({ file: "a.txt" }).execute();
+    await db
+      .insertInto("documents")
+      .values({ file: Buffer.from("b.txt") })
+      .execute();
+    const storages = memoryStorages();
+    await storages.default.save("a.txt", "a");
+    await storages.default.save("c.txt", "c");
+    const media = createMedia({
+      storages,
+      database: db,
+      references: [{ table: "documents", column: "file" }],
+    });
+    await expect(media.cleanup({ olderThan: 0 })).rejects.toThrow(
+      /The reference documents.file holds object b.txt, which cannot be a stored name \(not a string\)/,
+    );
+    expect(await storedNames(storages.default)).toEqual(["a.txt", "c.txt"]);
+    await db.destroy();
+  });
+
   it.skipIf(skip)(
     "reads every row of tables larger than one fetch, with or without a rowid, and views",
     async () => {
