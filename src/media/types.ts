@@ -99,7 +99,10 @@ export interface CleanupOptions {
 /** One storage's share of a sweep. */
 export interface StorageCleanupReport {
   listed: number;
-  /** Younger than `olderThan`, so left alone. */
+  /**
+   * Listed files younger than `olderThan`, referenced or not: age is checked
+   * first, so a young file never reaches the reference check.
+   */
   young: number;
   orphans: number;
   bytes: number;
