@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
-import type { DataStore, Upload } from "@tus/utils";
+import type { DataStore, Upload } from "@tus/server";
 import { ConfigError, importOptional } from "../../errors.js";
 import { localFile } from "../../storage/types.js";
 import { UploadError, UploadSizeError } from "../errors.js";
@@ -24,7 +24,7 @@ export interface TusOptions {
    */
   directory?: string;
   /**
-   * A ready tus store instead (a `DataStore` of `@tus/utils`, e.g. the
+   * A ready tus store instead (a `DataStore`, as `@tus/server` exports it, e.g. the
    * `S3Store` of `@tus/s3-store`). Declared loosely so these types never
    * need the tus packages installed.
    */
