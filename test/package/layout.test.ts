@@ -92,6 +92,25 @@ function violations(): string[] {
 }
 
 describe("layout", () => {
+  it("the README's table of rules says what this table says", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const start = readme.indexOf("<!-- layout rules -->");
+    expect(start, "the README's table of dependency rules").toBeGreaterThan(0);
+    const documented: Record<string, string[]> = {};
+    for (const line of readme.slice(start).split("\n").slice(3)) {
+      if (!line.startsWith("|")) break;
+      const [, part, may] = line.split("|").map((cell) => cell.trim());
+      documented[part.replaceAll("`", "")] = may.split(/,(?![^(]*\))/).flatMap((item) => {
+        if (item.trim() === "the shared base") return SHARED;
+        const name = /`([^`]+)`/.exec(item)?.[1];
+        return name ? [name.replace(/\/$/, "")] : [];
+      });
+    }
+    const sorted = (table: Record<string, readonly string[]>) =>
+      Object.fromEntries(Object.entries(table).map(([part, may]) => [part, [...may].sort()]));
+    expect(sorted(documented)).toEqual(sorted(ALLOWED));
+  });
+
   it("every import under src/ follows the dependency rules", () => {
     expect(violations()).toEqual([]);
   });
