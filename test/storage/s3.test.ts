@@ -220,6 +220,7 @@ describe("s3 storage", () => {
           Bucket: BUCKET,
           Key: "claimed/.stowage-claims/a.txt/0123456789abcdef",
           Body: "",
+          ContentLength: 0,
         }),
       );
       const name = await storage.save("a.txt", Readable.from([Buffer.from("streamed")]));

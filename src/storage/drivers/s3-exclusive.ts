@@ -158,6 +158,8 @@ export function sdkCalls(
           Bucket: bucket,
           Key,
           Body: "",
+          // Without it the SDK warns on every claim that the body's length is unknown.
+          ContentLength: 0,
           IfNoneMatch: IfNoneMatch(conditional),
         }),
       ),
