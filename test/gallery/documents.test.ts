@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OFFICE_FILES } from "../uploads/office-files.js";
 import { Client, form } from "./support/client.js";
 import { whileWritesFail } from "./support/failures.js";
-import { exe, pdf } from "./support/files.js";
+import { docx, exe, pdf, picture } from "./support/files.js";
 import {
   createTestSite,
   filesUnder,
@@ -29,6 +29,13 @@ afterAll(async () => {
   await running?.stop();
   await site?.remove();
 });
+
+/** A size as the list shows it: bytes below 1 KB, else KB with at most one decimal. */
+function shownSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const kb = bytes / 1024;
+  return `${Number.isInteger(kb) ? kb : kb.toFixed(1)} KB`;
+}
 
 const media = () => filesUnder(path.join(site.dir, "media"));
 const temp = () => filesUnder(path.join(site.dir, "tmp"));
@@ -97,6 +104,48 @@ describe("document upload", () => {
     expect(reply.json.document.file).toMatch(/^documents\/\d{4}\/\d\d\/\d\d\/minutes\.doc$/);
     expect(await media()).toContain(reply.json.document.file);
   });
+
+  it.each([
+    { name: "minutes.docx", type: "word", label: "Word", bytes: async () => docx() },
+    { name: "harbour.jpg", type: "image", label: "Image", bytes: () => picture(640, 480) },
+    {
+      name: "harbour.png",
+      type: "image",
+      label: "Image",
+      bytes: () => picture(320, 240, { format: "png" }),
+    },
+  ])(
+    "accepts a real $name in a form post and lists it with its type and size",
+    async ({ name, type, label, bytes: make }) => {
+      const bytes = await make();
+      const title = `Upload of ${name}`;
+      const reply = await upload({ title, document_type: type }, { name, bytes });
+      expect(reply.status).toBe(303);
+
+      const row = await running.gallery.db
+        .selectFrom("documents")
+        .selectAll()
+        .where("title", "=", title)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ document_type: type, original_name: name, size: bytes.length });
+      expect(row.file).toMatch(
+        new RegExp(`^documents/\\d{4}/\\d\\d/\\d\\d/${name.replace(".", "\\.")}$`),
+      );
+      expect(await media()).toContain(row.file);
+
+      const page = await alice.get("/documents");
+      const listed = new RegExp(`<tr data-document-id="${row.id}">[\\s\\S]*?</tr>`).exec(
+        page.text,
+      )?.[0];
+      expect(listed).toBeDefined();
+      expect(listed).toContain(`>${title}</a>`);
+      expect(listed).toContain(`<span class="type type-${type}">${label}</span>`);
+      expect(listed).toContain(`<td data-label="Size" class="num">${shownSize(bytes.length)}</td>`);
+      const download = await alice.get(`/media/${row.file}`);
+      expect(download.status).toBe(200);
+      expect(download.headers.get("content-length")).toBe(String(bytes.length));
+    },
+  );
 
   it("refuses an Excel 97-2003 .xls, the same kind of container, by its name", async () => {
     const [, xls] = OFFICE_FILES.find(([extension]) => extension === "xls")!;
