@@ -334,6 +334,82 @@ describe("document upload refuses", () => {
   });
 });
 
+describe("a script client", () => {
+  beforeEach(removeAllDocuments);
+
+  const isJson = (reply: { headers: Headers }) =>
+    /^application\/json\b/.test(reply.headers.get("content-type") ?? "");
+  const postWith = (headers: Record<string, string>, name: string, bytes: Uint8Array) =>
+    alice.post(
+      "/documents/upload",
+      form({ title: `Sent as ${name}`, document_type: "other" }, { file: { name, bytes } }),
+      { headers },
+    );
+
+  // The page's script sends both headers; each alone is enough.
+  describe.each<{ header: string; headers: Record<string, string> }>([
+    { header: "Accept: application/json", headers: { accept: "application/json" } },
+    {
+      header: "X-Requested-With: XMLHttpRequest",
+      headers: { "x-requested-with": "XMLHttpRequest" },
+    },
+  ])("sending only $header", ({ headers }) => {
+    it("gets JSON and the new record for an accepted upload", async () => {
+      const reply = await postWith(headers, "notes.txt", Buffer.from("hello\n"));
+      expect(reply.status).toBe(201);
+      expect(isJson(reply)).toBe(true);
+      expect(reply.json).toMatchObject({
+        success: true,
+        redirect: "/documents",
+        document: { title: "Sent as notes.txt", original_name: "notes.txt", size: 6 },
+      });
+    });
+
+    it("gets JSON errors by field for a refused upload", async () => {
+      const reply = await postWith(headers, "setup.exe", exe());
+      expect(reply.status).toBe(400);
+      expect(isJson(reply)).toBe(true);
+      expect(reply.json).toEqual({
+        success: false,
+        errors: { file: [`File type .exe is not allowed. ${ALLOWED}`] },
+      });
+    });
+  });
+
+  it.each<{ header: string; headers: Record<string, string>; json: boolean }>([
+    {
+      header: "X-Requested-With: xmlhttprequest",
+      headers: { "x-requested-with": "xmlhttprequest" },
+      json: true,
+    },
+    {
+      header: "Accept: application/vnd.api+json",
+      headers: { accept: "application/vnd.api+json" },
+      json: true,
+    },
+    {
+      header: "Accept: application/json, text/html",
+      headers: { accept: "application/json, text/html" },
+      json: false,
+    },
+    {
+      header: "a browser's Accept",
+      headers: { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" },
+      json: false,
+    },
+  ])(
+    "sending $header gets the same kind of answer whether the upload is accepted or refused",
+    async ({ headers, json }) => {
+      const accepted = await postWith(headers, "notes.txt", Buffer.from("hello\n"));
+      expect(accepted.status).toBe(json ? 201 : 303);
+      expect(isJson(accepted)).toBe(json);
+      const refused = await postWith(headers, "setup.exe", exe());
+      expect(refused.status).toBe(400);
+      expect(isJson(refused)).toBe(json);
+    },
+  );
+});
+
 describe("a failed database write after the file is saved", () => {
   it("leaves no file behind", async () => {
     await whileWritesFail(running.gallery.db, "documents", "INSERT", async () => {
