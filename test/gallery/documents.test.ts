@@ -2,6 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OFFICE_FILES } from "../uploads/office-files.js";
 import { Client, form } from "./support/client.js";
+import { sendCutOff, waitFor } from "./support/cut-off.js";
 import { whileWritesFail } from "./support/failures.js";
 import { docx, exe, pdf, picture } from "./support/files.js";
 import {
@@ -408,6 +409,72 @@ describe("a script client", () => {
       expect(isJson(refused)).toBe(json);
     },
   );
+});
+
+describe("an upload cut off mid-body", () => {
+  beforeEach(removeAllDocuments);
+
+  const session = () => `gallery_session=${alice.cookie("gallery_session")}`;
+  const records = async () =>
+    (await running.gallery.db.selectFrom("documents").select("id").execute()).length;
+  /** Media files but the single-use ticket claims, which outlive their uploads by design. */
+  const stored = async () => (await media()).filter((name) => !name.startsWith("_pending/claims/"));
+
+  it("in a form post leaves no temp file, no file in media storage and no record", async () => {
+    const before = await media();
+    await sendCutOff({
+      url: new URL("/documents/upload", running.url).href,
+      headers: { cookie: session() },
+      body: form(
+        { title: "Cut off", document_type: "pdf" },
+        { file: { name: "cut.pdf", bytes: pdf(6 * MB) } },
+      ),
+      sendBytes: 4 * MB,
+      // Past the memory threshold, the file is being written to a temp file.
+      cutWhen: () => waitFor(async () => (await temp()).length > 0, "the upload's temp file"),
+    });
+    await waitFor(async () => (await temp()).length === 0, "the temp file to be removed");
+    expect(await media()).toEqual(before);
+    expect(await records()).toBe(0);
+  });
+
+  it("sent straight to storage leaves no partial file, and its ticket confirms nothing", async () => {
+    const before = await stored();
+    const size = 6 * MB;
+    const prepared = await alice.request("/uploads/prepare", {
+      method: "POST",
+      body: JSON.stringify({ field: "file", filename: "cut.pdf", size }),
+      script: true,
+      headers: { "content-type": "application/json" },
+    });
+    expect(prepared.status).toBe(200);
+    const { upload, ticket } = prepared.json;
+    await sendCutOff({
+      method: upload.method,
+      url: new URL(upload.url, running.url).href,
+      headers: upload.headers,
+      body: pdf(size),
+      sendBytes: 2 * MB,
+      cutWhen: () =>
+        waitFor(async () => (await stored()).length > before.length, "the partial file"),
+    });
+    await waitFor(
+      async () => (await stored()).length === before.length,
+      "the partial file to be removed",
+    );
+    expect(await stored()).toEqual(before);
+
+    const confirmed = await alice.request("/documents/upload", {
+      method: "POST",
+      body: JSON.stringify({ ticket, title: "Cut off", document_type: "pdf" }),
+      script: true,
+      headers: { "content-type": "application/json" },
+    });
+    expect(confirmed.status).toBeGreaterThanOrEqual(400);
+    expect(confirmed.json.success).toBe(false);
+    expect(await records()).toBe(0);
+    expect(await stored()).toEqual(before);
+  });
 });
 
 describe("a failed database write after the file is saved", () => {
