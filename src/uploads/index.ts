@@ -71,7 +71,7 @@ export {
   type UploadOptions,
 } from "./options.js";
 export { parseUpload } from "./parse.js";
-export type { HeadersLike, UploadInput, UploadRequest } from "./request.js";
+export { type HeadersLike, type UploadInput, type UploadRequest, wantsJson } from "./request.js";
 export {
   NON_FIELD_ERRORS,
   type UploadErrorFormReply,

@@ -91,7 +91,13 @@ export function declaredLength(headers: HeadersLike, maxTotalSize: number): numb
   return length;
 }
 
-/** `Accept` and `X-Requested-With`, for choosing between JSON and form errors. */
+/**
+ * Whether a request comes from a script that wants a JSON answer rather
+ * than a page: `X-Requested-With: XMLHttpRequest` (any case), or an `Accept`
+ * that names JSON (`application/json`, `application/*+json`) and not HTML.
+ * The one rule for both answers to an upload: `uploadErrorReply` decides a
+ * refusal with it, and a route should decide its success answer with it too.
+ */
 export function wantsJson(headers: HeadersLike): boolean {
   const requestedWith = header(headers, "x-requested-with");
   if (requestedWith?.toLowerCase() === "xmlhttprequest") return true;

@@ -2,8 +2,9 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OFFICE_FILES } from "../uploads/office-files.js";
 import { Client, form } from "./support/client.js";
+import { sendCutOff, waitFor } from "./support/cut-off.js";
 import { whileWritesFail } from "./support/failures.js";
-import { exe, pdf } from "./support/files.js";
+import { docx, exe, pdf, picture } from "./support/files.js";
 import {
   createTestSite,
   filesUnder,
@@ -29,6 +30,13 @@ afterAll(async () => {
   await running?.stop();
   await site?.remove();
 });
+
+/** A size as the list shows it: bytes below 1 KB, else KB with at most one decimal. */
+function shownSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const kb = bytes / 1024;
+  return `${Number.isInteger(kb) ? kb : kb.toFixed(1)} KB`;
+}
 
 const media = () => filesUnder(path.join(site.dir, "media"));
 const temp = () => filesUnder(path.join(site.dir, "tmp"));
@@ -97,6 +105,48 @@ describe("document upload", () => {
     expect(reply.json.document.file).toMatch(/^documents\/\d{4}\/\d\d\/\d\d\/minutes\.doc$/);
     expect(await media()).toContain(reply.json.document.file);
   });
+
+  it.each([
+    { name: "minutes.docx", type: "word", label: "Word", bytes: async () => docx() },
+    { name: "harbour.jpg", type: "image", label: "Image", bytes: () => picture(640, 480) },
+    {
+      name: "harbour.png",
+      type: "image",
+      label: "Image",
+      bytes: () => picture(320, 240, { format: "png" }),
+    },
+  ])(
+    "accepts a real $name in a form post and lists it with its type and size",
+    async ({ name, type, label, bytes: make }) => {
+      const bytes = await make();
+      const title = `Upload of ${name}`;
+      const reply = await upload({ title, document_type: type }, { name, bytes });
+      expect(reply.status).toBe(303);
+
+      const row = await running.gallery.db
+        .selectFrom("documents")
+        .selectAll()
+        .where("title", "=", title)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ document_type: type, original_name: name, size: bytes.length });
+      expect(row.file).toMatch(
+        new RegExp(`^documents/\\d{4}/\\d\\d/\\d\\d/${name.replace(".", "\\.")}$`),
+      );
+      expect(await media()).toContain(row.file);
+
+      const page = await alice.get("/documents");
+      const listed = new RegExp(`<tr data-document-id="${row.id}">[\\s\\S]*?</tr>`).exec(
+        page.text,
+      )?.[0];
+      expect(listed).toBeDefined();
+      expect(listed).toContain(`>${title}</a>`);
+      expect(listed).toContain(`<span class="type type-${type}">${label}</span>`);
+      expect(listed).toContain(`<td data-label="Size" class="num">${shownSize(bytes.length)}</td>`);
+      const download = await alice.get(`/media/${row.file}`);
+      expect(download.status).toBe(200);
+      expect(download.headers.get("content-length")).toBe(String(bytes.length));
+    },
+  );
 
   it("refuses an Excel 97-2003 .xls, the same kind of container, by its name", async () => {
     const [, xls] = OFFICE_FILES.find(([extension]) => extension === "xls")!;
@@ -282,6 +332,148 @@ describe("document upload refuses", () => {
     expect(reply.status).toBe(400);
     expect(reply.text).toContain('name="title" value="Kept"');
     expect(reply.text).toContain('<option value="pdf" selected>');
+  });
+});
+
+describe("a script client", () => {
+  beforeEach(removeAllDocuments);
+
+  const isJson = (reply: { headers: Headers }) =>
+    /^application\/json\b/.test(reply.headers.get("content-type") ?? "");
+  const postWith = (headers: Record<string, string>, name: string, bytes: Uint8Array) =>
+    alice.post(
+      "/documents/upload",
+      form({ title: `Sent as ${name}`, document_type: "other" }, { file: { name, bytes } }),
+      { headers },
+    );
+
+  // The page's script sends both headers; each alone is enough.
+  describe.each<{ header: string; headers: Record<string, string> }>([
+    { header: "Accept: application/json", headers: { accept: "application/json" } },
+    {
+      header: "X-Requested-With: XMLHttpRequest",
+      headers: { "x-requested-with": "XMLHttpRequest" },
+    },
+  ])("sending only $header", ({ headers }) => {
+    it("gets JSON and the new record for an accepted upload", async () => {
+      const reply = await postWith(headers, "notes.txt", Buffer.from("hello\n"));
+      expect(reply.status).toBe(201);
+      expect(isJson(reply)).toBe(true);
+      expect(reply.json).toMatchObject({
+        success: true,
+        redirect: "/documents",
+        document: { title: "Sent as notes.txt", original_name: "notes.txt", size: 6 },
+      });
+    });
+
+    it("gets JSON errors by field for a refused upload", async () => {
+      const reply = await postWith(headers, "setup.exe", exe());
+      expect(reply.status).toBe(400);
+      expect(isJson(reply)).toBe(true);
+      expect(reply.json).toEqual({
+        success: false,
+        errors: { file: [`File type .exe is not allowed. ${ALLOWED}`] },
+      });
+    });
+  });
+
+  it.each<{ header: string; headers: Record<string, string>; json: boolean }>([
+    {
+      header: "X-Requested-With: xmlhttprequest",
+      headers: { "x-requested-with": "xmlhttprequest" },
+      json: true,
+    },
+    {
+      header: "Accept: application/vnd.api+json",
+      headers: { accept: "application/vnd.api+json" },
+      json: true,
+    },
+    {
+      header: "Accept: application/json, text/html",
+      headers: { accept: "application/json, text/html" },
+      json: false,
+    },
+    {
+      header: "a browser's Accept",
+      headers: { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" },
+      json: false,
+    },
+  ])(
+    "sending $header gets the same kind of answer whether the upload is accepted or refused",
+    async ({ headers, json }) => {
+      const accepted = await postWith(headers, "notes.txt", Buffer.from("hello\n"));
+      expect(accepted.status).toBe(json ? 201 : 303);
+      expect(isJson(accepted)).toBe(json);
+      const refused = await postWith(headers, "setup.exe", exe());
+      expect(refused.status).toBe(400);
+      expect(isJson(refused)).toBe(json);
+    },
+  );
+});
+
+describe("an upload cut off mid-body", () => {
+  beforeEach(removeAllDocuments);
+
+  const session = () => `gallery_session=${alice.cookie("gallery_session")}`;
+  const records = async () =>
+    (await running.gallery.db.selectFrom("documents").select("id").execute()).length;
+  /** Media files but the single-use ticket claims, which outlive their uploads by design. */
+  const stored = async () => (await media()).filter((name) => !name.startsWith("_pending/claims/"));
+
+  it("in a form post leaves no temp file, no file in media storage and no record", async () => {
+    const before = await media();
+    await sendCutOff({
+      url: new URL("/documents/upload", running.url).href,
+      headers: { cookie: session() },
+      body: form(
+        { title: "Cut off", document_type: "pdf" },
+        { file: { name: "cut.pdf", bytes: pdf(6 * MB) } },
+      ),
+      sendBytes: 4 * MB,
+      // Past the memory threshold, the file is being written to a temp file.
+      cutWhen: () => waitFor(async () => (await temp()).length > 0, "the upload's temp file"),
+    });
+    await waitFor(async () => (await temp()).length === 0, "the temp file to be removed");
+    expect(await media()).toEqual(before);
+    expect(await records()).toBe(0);
+  });
+
+  it("sent straight to storage leaves no partial file, and its ticket confirms nothing", async () => {
+    const before = await stored();
+    const size = 6 * MB;
+    const prepared = await alice.request("/uploads/prepare", {
+      method: "POST",
+      body: JSON.stringify({ field: "file", filename: "cut.pdf", size }),
+      script: true,
+      headers: { "content-type": "application/json" },
+    });
+    expect(prepared.status).toBe(200);
+    const { upload, ticket } = prepared.json;
+    await sendCutOff({
+      method: upload.method,
+      url: new URL(upload.url, running.url).href,
+      headers: upload.headers,
+      body: pdf(size),
+      sendBytes: 2 * MB,
+      cutWhen: () =>
+        waitFor(async () => (await stored()).length > before.length, "the partial file"),
+    });
+    await waitFor(
+      async () => (await stored()).length === before.length,
+      "the partial file to be removed",
+    );
+    expect(await stored()).toEqual(before);
+
+    const confirmed = await alice.request("/documents/upload", {
+      method: "POST",
+      body: JSON.stringify({ ticket, title: "Cut off", document_type: "pdf" }),
+      script: true,
+      headers: { "content-type": "application/json" },
+    });
+    expect(confirmed.status).toBeGreaterThanOrEqual(400);
+    expect(confirmed.json.success).toBe(false);
+    expect(await records()).toBe(0);
+    expect(await stored()).toEqual(before);
   });
 });
 

@@ -30,6 +30,7 @@ afterAll(async () => {
 
 const mediaDir = () => path.join(site.dir, "media");
 const media = () => filesUnder(mediaDir());
+const temp = () => filesUnder(path.join(site.dir, "tmp"));
 const under = async (prefix: string) => (await media()).filter((name) => name.startsWith(prefix));
 
 /** A script's JSON POST, as stowage/client sends to the app's routes. */
@@ -191,6 +192,38 @@ describe("photos", () => {
     expect(reply.json.errors.image).toEqual([
       "File type .txt is not allowed. Allowed types: .jpg, .jpeg, .png, .webp.",
     ]);
+    expect(await media()).toEqual(before);
+  });
+
+  it("refused in a form post without JavaScript: the message beside the field, the title kept", async () => {
+    const before = await media();
+    const reply = await alice.post(
+      "/photos/upload",
+      form(
+        { title: "My <harbour> at dusk" },
+        { image: { name: "harbour.jpg", bytes: Buffer.from("not a picture at all") } },
+      ),
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(reply.text).toMatch(
+      /<div class="field invalid" data-field="image">(?:(?!data-field=)[\s\S])*<li>File type \.txt is not allowed\. Allowed types: \.jpg, \.jpeg, \.png, \.webp\.<\/li>/,
+    );
+    expect(reply.text).toContain('<div class="field" data-field="title">');
+    expect(reply.text).toContain('name="title" value="My &lt;harbour&gt; at dusk"');
+    expect(await media()).toEqual(before);
+    expect(await temp()).toEqual([]);
+  });
+
+  it("refused without a file in a form post: asked for one beside the field, the title kept", async () => {
+    const before = await media();
+    const reply = await alice.post("/photos/upload", form({ title: "Forgot the picture" }));
+    expect(reply.status).toBe(400);
+    expect(reply.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(reply.text).toMatch(
+      /<div class="field invalid" data-field="image">(?:(?!data-field=)[\s\S])*<li>Choose a file to upload\.<\/li>/,
+    );
+    expect(reply.text).toContain('name="title" value="Forgot the picture"');
     expect(await media()).toEqual(before);
   });
 

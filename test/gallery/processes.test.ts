@@ -2,6 +2,8 @@
 // S3 (s3rver), records on PostgreSQL. What one process does, the other sees;
 // at the end every stored object belongs to a record and every record's file
 // exists.
+
+import path from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -9,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Service, s3rverClient, startS3rver } from "../storage/services/start.js";
 import { type PostgresCluster, postgresMissing, startPostgres } from "../support/postgres.js";
 import { Client, form } from "./support/client.js";
+import { sendCutOff, waitFor } from "./support/cut-off.js";
 import { pdf, picture } from "./support/files.js";
 import {
   createTestSite,
+  filesUnder,
   type GalleryProcess,
   spawnGallery,
   type TestSite,
@@ -198,6 +202,28 @@ describe.skipIf(postgresMissing() !== undefined)(
       expect(stored.every((name) => name.startsWith(user.avatar.slice("avatars/".length)))).toBe(
         true,
       );
+    });
+
+    it("keeps no object and no record of an upload cut off mid-body", async () => {
+      // Both processes stream uploads into this folder before anything reaches the bucket.
+      const temp = () => filesUnder(path.join(site.dir, "tmp"));
+      const before = await objects("media/");
+      const records = await db.selectFrom("documents").select("id").execute();
+      await sendCutOff({
+        url: new URL("/documents/upload", first.url).href,
+        headers: { cookie: `gallery_session=${viaFirst.cookie("gallery_session")}` },
+        body: form(
+          { title: "Cut off", document_type: "pdf" },
+          { file: { name: "cut.pdf", bytes: pdf(6 * 1024 * 1024) } },
+        ),
+        sendBytes: 4 * 1024 * 1024,
+        cutWhen: () => waitFor(async () => (await temp()).length > 0, "the upload's temp file"),
+      });
+      await waitFor(async () => (await temp()).length === 0, "the temp file to be removed");
+      expect(await objects("media/")).toEqual(before);
+      expect(await db.selectFrom("documents").select("id").execute()).toEqual(records);
+      // The process that lost the client still serves.
+      expect((await viaFirst.get("/documents")).status).toBe(200);
     });
 
     it("ends with storage and database in agreement", async () => {

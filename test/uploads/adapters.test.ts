@@ -18,6 +18,7 @@ import {
   UploadSizeError,
   UploadValidationError,
 } from "../../src/uploads/errors.js";
+import { wantsJson } from "../../src/uploads/request.js";
 import { uploadErrorReply } from "../../src/uploads/responses.js";
 import type { UploadResult } from "../../src/uploads/result.js";
 
@@ -209,6 +210,21 @@ describe("responses", () => {
     expect(reply.errors).toEqual({
       __all__: ["Too many files: send at most 2 files in one request."],
     });
+  });
+
+  test.each<[string, boolean, HeadersInit]>([
+    ["X-Requested-With in lower case", true, { "x-requested-with": "xmlhttprequest" }],
+    ["Accept: application/vnd.api+json", true, { accept: "application/vnd.api+json" }],
+    ["Accept: application/json, text/html", false, { accept: "application/json, text/html" }],
+    [
+      "fetch Headers with Accept: application/json",
+      true,
+      new Headers({ accept: "application/json" }),
+    ],
+  ])("wantsJson for %s is %s, the rule the reply follows", (_, json, init) => {
+    const headers = init instanceof Headers ? init : (init as Record<string, string>);
+    expect(wantsJson(headers)).toBe(json);
+    expect(uploadErrorReply(new UploadCountError("files", 2), headers).json).toBe(json);
   });
 
   test("rethrows errors that are not upload errors, so bugs stay 500s", () => {

@@ -7,6 +7,7 @@ import {
   extensionOf,
   MB,
   parseNodeUpload,
+  wantsJson as requestWantsJson,
   typeAgreesWithExtension,
   UploadSizeError,
   UploadValidationError,
@@ -233,12 +234,14 @@ function inSiteWords(error, maxFileSize, limit) {
   return undefined;
 }
 
-/** @param {import("express").Request} req */
+/**
+ * Whether to answer `req` with JSON: the library's rule, the same one its
+ * `uploadErrorReply` answers refusals by, so a client gets one kind of
+ * answer whether its upload is accepted or refused.
+ * @param {import("express").Request} req
+ */
 export function wantsJson(req) {
-  return (
-    req.get("x-requested-with") === "XMLHttpRequest" ||
-    (req.get("accept") ?? "").includes("application/json")
-  );
+  return requestWantsJson(req.headers);
 }
 
 /**
