@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStorage } from "../../src/storage/index.js";
 import type { Storage } from "../../src/storage/types.js";
+import { receiveDirectUpload } from "../../src/uploads/direct/endpoint.js";
 import type { DirectUploads } from "../../src/uploads/direct/index.js";
 import { prepareUpload } from "../../src/uploads/direct/prepare.js";
 import { directFor, pdfBytes, sendUpload, startApp } from "./support.js";
@@ -196,5 +197,38 @@ describe("Stowage's upload endpoint (fs and memory storages)", () => {
     expect(await handle(new Request("http://app.test/other"))).toBeNull();
     const confirmed = await direct.confirm(prepared.ticket);
     expect((await storage.read(confirmed.name)).equals(bytes)).toBe(true);
+  });
+
+  it("calls a client that goes away mid-body an interrupted upload, not a storage failure", async () => {
+    const bytes = pdfBytes();
+    const prepared = await direct.prepare({
+      field: "document",
+      filename: "a.pdf",
+      size: bytes.length,
+    });
+    if (prepared.upload.method !== "PUT") throw new Error("expected PUT");
+    const url = new URL(prepared.upload.url, "http://app.test");
+    // Half the file, then the connection's error, as node reports a client that left.
+    let reads = 0;
+    const body = new Readable({
+      read() {
+        reads += 1;
+        if (reads === 1) this.push(bytes.subarray(0, bytes.length / 2));
+        else this.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+      },
+    });
+    const reply = await receiveDirectUpload(direct.options, {
+      method: "PUT",
+      path: url.pathname,
+      query: url.searchParams,
+      contentLength: String(bytes.length),
+      body,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual({
+      success: false,
+      errors: { __all__: ["The upload was interrupted after 32.00 KB. Please try again."] },
+    });
+    expect(await pendingFiles()).toEqual([]);
   });
 });

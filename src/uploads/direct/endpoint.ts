@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable, Transform } from "node:stream";
-import { MalformedUploadError, UploadError, UploadSizeError } from "../errors.js";
+import {
+  MalformedUploadError,
+  UploadAbortedError,
+  UploadError,
+  UploadSizeError,
+} from "../errors.js";
 import { uploadFormErrors } from "../responses.js";
 import { TicketError } from "./errors.js";
 import type { ResolvedDirectOptions } from "./options.js";
@@ -44,15 +49,16 @@ export async function claimTicket(options: ResolvedDirectOptions, ticket: Ticket
 }
 
 /** Passes bytes through and fails the stream once more than `max` have passed. */
-function limitBytes(max: number, field: string): Transform {
+function limitBytes(max: number, field: string): Transform & { seen(): number } {
   let seen = 0;
-  return new Transform({
+  const limited = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
       if (seen > max) done(new UploadSizeError("fileSize", max, seen, { field }));
       else done(null, chunk);
     },
   });
+  return Object.assign(limited, { seen: () => seen });
 }
 
 /**
@@ -102,7 +108,10 @@ export async function receiveDirectUpload(
         ? request.body
         : Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>);
     const limited = limitBytes(field.maxSize, ticket.field);
-    source.once("error", (error) => limited.destroy(error));
+    // A client that goes away mid-body interrupted its upload; the store did not fail.
+    source.once("error", (error) =>
+      limited.destroy(new UploadAbortedError(limited.seen(), { cause: error })),
+    );
     const storage = options.storages[ticket.storage];
     const saved = await storage.save(ticket.key, source.pipe(limited), {
       contentType: ticket.type,
