@@ -6,7 +6,6 @@ import { afterEach, beforeEach, expect, test } from "vitest";
 import { createStorage } from "../../src/storage/index.js";
 import { type TemporaryMedia, temporaryMedia } from "../../src/testing/media.js";
 import { MultipartBuilder } from "../../src/testing/multipart.js";
-import * as uploads from "../../src/uploads/index.js";
 import { uploadName } from "../../src/uploads/naming.js";
 import { parseUpload } from "../../src/uploads/parse.js";
 
@@ -112,58 +111,4 @@ test("a failed saveTo keeps the temp file for cleanup, which then removes it", a
   expect(await media.leftoverTempFiles()).toHaveLength(1);
   await result.cleanup();
   expect(await media.leftoverTempFiles()).toEqual([]);
-});
-
-test("the public API of stowage/uploads", () => {
-  expect(Object.keys(uploads).sort()).toMatchInlineSnapshot(`
-    [
-      "BodyConsumedError",
-      "ChecksumMismatchError",
-      "KB",
-      "MB",
-      "MalformedUploadError",
-      "NON_FIELD_ERRORS",
-      "PendingUploadMissingError",
-      "TicketError",
-      "UPLOAD_DEFAULTS",
-      "UnexpectedFileError",
-      "UnsafeFilenameError",
-      "UploadAbortedError",
-      "UploadCountError",
-      "UploadError",
-      "UploadNameError",
-      "UploadResult",
-      "UploadSizeError",
-      "UploadTimeoutError",
-      "UploadValidationError",
-      "UploadedFile",
-      "clientAssetDir",
-      "createDirectUploads",
-      "defaultTmpDir",
-      "detectContentType",
-      "extensionOf",
-      "extensions",
-      "formatBytes",
-      "imageDimensions",
-      "maxSize",
-      "minSize",
-      "parseFastifyUpload",
-      "parseNodeUpload",
-      "parseRequestUpload",
-      "parseUpload",
-      "realType",
-      "resolveUploadOptions",
-      "sanitizeFilename",
-      "storageSafeName",
-      "stowageUploads",
-      "typeAgreesWithExtension",
-      "unsafeFilenameReason",
-      "uploadErrorReply",
-      "uploadErrorResponse",
-      "uploadFormErrors",
-      "uploadMiddleware",
-      "uploadName",
-      "uploadOptionsFromConfig",
-    ]
-  `);
 });
