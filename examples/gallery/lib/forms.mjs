@@ -245,6 +245,21 @@ export function wantsJson(req) {
 }
 
 /**
+ * Answers a form that succeeded: a script gets `{ success: true, redirect,
+ * ...details }` with `status`, a browser a 303 to `redirect`. `message` is
+ * flashed either way, so it shows on the next page whoever follows the
+ * redirect.
+ * @param {import("express").Request} req @param {import("express").Response} res
+ * @param {{ flash(req: import("express").Request, res: import("express").Response, kind: string, text: string): void }} sessions
+ * @param {{ message: string, redirect: string, status?: number, details?: Record<string, unknown> }} done
+ */
+export function answerDone(req, res, sessions, { message, redirect, status = 200, details = {} }) {
+  sessions.flash(req, res, "success", message);
+  if (wantsJson(req)) res.status(status).json({ success: true, redirect, ...details });
+  else res.redirect(303, redirect);
+}
+
+/**
  * Answers a refused form: JSON for scripts, otherwise `renderForm(errors,
  * typed)` with the same status; `typed` holds the fields the parser had
  * read when it refused the upload (empty when the route's own checks

@@ -1,13 +1,13 @@
 import express from "express";
 import { uploadName } from "stowage/uploads";
 import {
+  answerDone,
   answerRefusal,
   checkChoice,
   checkFile,
   checkText,
   readForm,
   refuse,
-  wantsJson,
 } from "../lib/forms.mjs";
 import { findOwned } from "../lib/owned.mjs";
 import { DOCUMENT_TYPES, documentsPage } from "../views/documents.mjs";
@@ -89,13 +89,12 @@ export function registerDocuments(
           .executeTakeFirstOrThrow();
         return { id, ...row, url: storages.default.url(stored.name) };
       });
-      // Shown on the next page, whether a script or the browser follows the redirect.
-      sessions.flash(req, res, "success", `“${document.title}” is uploaded.`);
-      if (wantsJson(req)) {
-        res.status(201).json({ success: true, redirect: "/documents", document });
-        return;
-      }
-      res.redirect(303, "/documents");
+      answerDone(req, res, sessions, {
+        message: `“${document.title}” is uploaded.`,
+        redirect: "/documents",
+        status: 201,
+        details: { document },
+      });
     } catch (error) {
       await answerRefusal(req, res, error, async (errors, typed) =>
         documentsPage(pageContext(req, res), {
@@ -115,8 +114,9 @@ export function registerDocuments(
       await db.deleteFrom("documents").where("id", "=", doc.id).execute();
       unit.remove(doc.file);
     });
-    if (wantsJson(req)) return void res.json({ success: true, redirect: "/documents" });
-    sessions.flash(req, res, "success", `“${doc.title}” is deleted.`);
-    res.redirect(303, "/documents");
+    answerDone(req, res, sessions, {
+      message: `“${doc.title}” is deleted.`,
+      redirect: "/documents",
+    });
   });
 }

@@ -1,5 +1,12 @@
 import express from "express";
-import { answerRefusal, checkFile, checkText, readForm, refuse, wantsJson } from "../lib/forms.mjs";
+import {
+  answerDone,
+  answerRefusal,
+  checkFile,
+  checkText,
+  readForm,
+  refuse,
+} from "../lib/forms.mjs";
 import { photoView, storeImage } from "../lib/images.mjs";
 import { findOwned } from "../lib/owned.mjs";
 import { photoPage, photosPage } from "../views/photos.mjs";
@@ -83,13 +90,12 @@ export function registerPhotos(
           .executeTakeFirstOrThrow();
         return photoView({ id, ...row }, storages.default, variants);
       });
-      // Shown on the next page, whether a script or the browser follows the redirect.
-      sessions.flash(req, res, "success", `“${photo.title}” is added.`);
-      if (wantsJson(req)) {
-        res.status(201).json({ success: true, redirect: "/photos", photo });
-        return;
-      }
-      res.redirect(303, "/photos");
+      answerDone(req, res, sessions, {
+        message: `“${photo.title}” is added.`,
+        redirect: "/photos",
+        status: 201,
+        details: { photo },
+      });
     } catch (error) {
       await answerRefusal(req, res, error, async (errors, typed) =>
         photosPage(pageContext(req, res), {
@@ -116,8 +122,6 @@ export function registerPhotos(
       // The stored image and every size made from it go once the record is gone.
       unit.remove(row.image);
     });
-    if (wantsJson(req)) return void res.json({ success: true, redirect: "/photos" });
-    sessions.flash(req, res, "success", `“${row.title}” is deleted.`);
-    res.redirect(303, "/photos");
+    answerDone(req, res, sessions, { message: `“${row.title}” is deleted.`, redirect: "/photos" });
   });
 }

@@ -1,5 +1,12 @@
 import { uploadName } from "stowage/uploads";
-import { answerRefusal, checkFile, checkText, readForm, refuse, wantsJson } from "../lib/forms.mjs";
+import {
+  answerDone,
+  answerRefusal,
+  checkFile,
+  checkText,
+  readForm,
+  refuse,
+} from "../lib/forms.mjs";
 import { findOwned } from "../lib/owned.mjs";
 import { privateDocumentPage, privateListPage } from "../views/private.mjs";
 import { DOCUMENT_RULES } from "./documents.mjs";
@@ -62,13 +69,12 @@ export function registerPrivate(app, { db, media, storages, sessions, pageContex
         return { id, title: row.title };
       });
       const page = `/private/${document.id}`;
-      // Shown on the next page, whether a script or the browser follows the redirect.
-      sessions.flash(req, res, "success", `“${document.title}” is stored privately.`);
-      if (wantsJson(req)) {
-        res.status(201).json({ success: true, redirect: page, document });
-        return;
-      }
-      res.redirect(303, page);
+      answerDone(req, res, sessions, {
+        message: `“${document.title}” is stored privately.`,
+        redirect: page,
+        status: 201,
+        details: { document },
+      });
     } catch (error) {
       await answerRefusal(req, res, error, async (errors, typed) =>
         privateListPage(pageContext(req, res), {
@@ -108,8 +114,6 @@ export function registerPrivate(app, { db, media, storages, sessions, pageContex
       await db.deleteFrom("private_documents").where("id", "=", doc.id).execute();
       unit.remove(doc.file, { storage: "private" });
     });
-    if (wantsJson(req)) return void res.json({ success: true, redirect: "/private" });
-    sessions.flash(req, res, "success", `“${doc.title}” is deleted.`);
-    res.redirect(303, "/private");
+    answerDone(req, res, sessions, { message: `“${doc.title}” is deleted.`, redirect: "/private" });
   });
 }

@@ -1,4 +1,4 @@
-import { answerRefusal, checkFile, readForm, refuse, wantsJson } from "../lib/forms.mjs";
+import { answerDone, answerRefusal, checkFile, readForm, refuse } from "../lib/forms.mjs";
 import { storeImage } from "../lib/images.mjs";
 import { profilePage } from "../views/profile.mjs";
 
@@ -69,15 +69,12 @@ export function registerProfile(
         unit.remove(await swapAvatar(db, user.id, user.avatar, stored.name));
         return stored.name;
       });
-      // Shown on the next page, whether a script or the browser follows the redirect.
-      sessions.flash(req, res, "success", "Your avatar is updated.");
-      if (wantsJson(req)) {
-        res
-          .status(201)
-          .json({ success: true, redirect: "/profile", avatar: storages.default.url(avatar) });
-        return;
-      }
-      res.redirect(303, "/profile");
+      answerDone(req, res, sessions, {
+        message: "Your avatar is updated.",
+        redirect: "/profile",
+        status: 201,
+        details: { avatar: storages.default.url(avatar) },
+      });
     } catch (error) {
       await answerRefusal(req, res, error, (errors) => render(req, res, errors));
     }
