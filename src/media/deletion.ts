@@ -1,9 +1,10 @@
 import type { Storage } from "../storage/types.js";
 import { CleanupError } from "./errors.js";
 import { forEachLimited } from "./limit.js";
+import { OrphanFeed, type OrphanRun } from "./orphan-feed.js";
 import { ownerOf } from "./owners.js";
 import type { ReferenceReader } from "./references.js";
-import type { Orphans, ScratchThread } from "./scratch-thread.js";
+import type { ScratchThread } from "./scratch-thread.js";
 import type { Tally } from "./tally.js";
 import type { Storages } from "./types.js";
 
@@ -11,13 +12,16 @@ import type { Storages } from "./types.js";
 const CONCURRENCY = 8;
 /**
  * Orphans are re-checked (one reference query per column) and deleted page
- * by page. A page grows while it takes under PAGE_TARGET_MS, so a slow
- * storage keeps the gap between a file's re-check and its deletion short,
- * and a fast one runs few re-check queries (each one reads the columns).
+ * by page. Each page is sized from the last one's pace to take about
+ * PAGE_TARGET_MS, so a slow storage keeps the gap between a file's re-check
+ * and its deletion short, and a fast one runs few re-check queries (each one
+ * reads the whole column, whatever the page size). A page grows at most
+ * MAX_GROWTH-fold, and holds at most MAX_PAGE names (the memory bound).
  */
 const FIRST_PAGE = 20_000;
-const MAX_PAGE = 100_000;
+const MAX_PAGE = 250_000;
 const MIN_PAGE = 50;
+const MAX_GROWTH = 8;
 const PAGE_TARGET_MS = 2_000;
 
 /**
@@ -40,23 +44,27 @@ export async function deleteOrphans(
   scratch: ScratchThread,
   context: DeletionContext,
 ): Promise<void> {
-  let afterId = 0;
+  const feed = new OrphanFeed(scratch);
   let pageSize = FIRST_PAGE;
   for (;;) {
     const pageStarted = Date.now();
     try {
-      const page = await scratch.orphans(afterId, pageSize);
+      const page = await feed.take(pageSize);
       if (page.names.length === 0) return;
-      afterId = page.lastId;
       context.signal?.throwIfAborted();
       for (const [storage, names] of byStorage(page)) await deletePage(context, storage, names);
     } catch (error) {
       throw new CleanupError(context.tally.deleted, error);
     }
     const took = Date.now() - pageStarted;
-    pageSize =
-      took < PAGE_TARGET_MS ? Math.min(pageSize * 2, MAX_PAGE) : Math.max(MIN_PAGE, pageSize >> 1);
+    pageSize = nextSize(pageSize, took);
   }
+}
+
+/** The page size that takes about PAGE_TARGET_MS at the pace of a `size` page that took `took` ms. */
+function nextSize(size: number, took: number): number {
+  const paced = Math.round((size * PAGE_TARGET_MS) / Math.max(1, took));
+  return Math.max(MIN_PAGE, Math.min(paced, size * MAX_GROWTH, MAX_PAGE));
 }
 
 /** Claim, stat, re-check the references, delete: each orphan at most once per process. */
@@ -78,9 +86,15 @@ async function deletePage(context: DeletionContext, storage: string, names: stri
       const stat = await target.stat(name);
       if (stat !== null && stat.lastModified.getTime() <= context.cutoff) old.push(name);
     });
-    const asked = [...new Set(old.flatMap((name) => [name, ownerOf(name)]))];
+    // A variant is asked for with its original (each original once).
+    const owners = old.map(ownerOf);
+    const originals = new Set<string>();
+    owners.forEach((owner, i) => {
+      if (owner !== old[i]) originals.add(owner);
+    });
+    const asked = old.concat([...originals]);
     const referenced = await context.references.referencedAmong(storage, asked);
-    const doomed = old.filter((name) => !referenced.has(name) && !referenced.has(ownerOf(name)));
+    const doomed = old.filter((name, i) => !referenced.has(name) && !referenced.has(owners[i]));
     report.kept += mine.length - doomed.length;
     await forEachLimited(doomed, CONCURRENCY, async (name) => {
       context.signal?.throwIfAborted();
@@ -94,7 +108,9 @@ async function deletePage(context: DeletionContext, storage: string, names: stri
   }
 }
 
-function byStorage(page: Orphans): Map<string, string[]> {
+function byStorage(page: OrphanRun): Map<string, string[]> {
+  const first = page.storages[0];
+  if (page.storages.every((storage) => storage === first)) return new Map([[first, page.names]]);
   const groups = new Map<string, string[]>();
   page.names.forEach((name, i) => {
     const group = groups.get(page.storages[i]);
