@@ -49,7 +49,8 @@ export async function deleteOrphans(
   for (;;) {
     const pageStarted = Date.now();
     try {
-      const page = await feed.take(pageSize);
+      // Read ahead as much as the next page holds if this one keeps a quick pace.
+      const page = await feed.take(pageSize, Math.min(pageSize * 2, MAX_PAGE));
       if (page.names.length === 0) return;
       context.signal?.throwIfAborted();
       for (const [storage, names] of byStorage(page)) await deletePage(context, storage, names);

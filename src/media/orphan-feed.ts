@@ -29,10 +29,9 @@ export class OrphanFeed {
 
   /**
    * The next `size` orphans (fewer at the end, none once all were taken),
-   * then starts reading as many more for the following call (a page is
-   * sized from the last one's pace, so the next is usually about as large).
+   * then starts reading up to `ahead` more for the following call.
    */
-  async take(size: number): Promise<OrphanRun> {
+  async take(size: number, ahead = size): Promise<OrphanRun> {
     while (this.#names.length < size && !this.#ended) {
       const ahead = this.#ahead ?? this.#read(size - this.#names.length);
       this.#ahead = undefined;
@@ -58,8 +57,8 @@ export class OrphanFeed {
       this.#storages = this.#storages.slice(size);
       this.#names = this.#names.slice(size);
     }
-    if (!this.#ended && this.#names.length < size) {
-      this.#ahead = this.#read(size - this.#names.length);
+    if (!this.#ended && this.#names.length < ahead) {
+      this.#ahead = this.#read(ahead - this.#names.length);
     }
     return run;
   }
