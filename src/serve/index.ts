@@ -16,7 +16,13 @@ export {
   fastifyPlugin,
 } from "./adapters/fastify.js";
 export { type FetchHandler, type FetchHandlerOptions, fetchHandler } from "./adapters/fetch.js";
-export { type NextFunction, type NodeHandler, nodeHandler } from "./adapters/node.js";
+export {
+  type NextFunction,
+  type NodeHandler,
+  type NodeHandlerOptions,
+  nodeHandler,
+  RequestRefusedError,
+} from "./adapters/node.js";
 export { BodyLengthError, SendTimeoutError } from "./body.js";
 export {
   combineHandlers,

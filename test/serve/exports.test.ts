@@ -8,6 +8,7 @@ it("exports one handler per kind of file and one adapter per framework from stow
     "CACHE_IMMUTABLE",
     "CACHE_PRIVATE",
     "CACHE_SHORT",
+    "RequestRefusedError",
     "SendTimeoutError",
     "StaticFiles",
     "StaticRootError",

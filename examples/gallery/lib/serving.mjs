@@ -8,6 +8,7 @@ import {
   createVariantHandler,
   mediaOptionsFromConfig,
   nodeHandler,
+  RequestRefusedError,
   staticOptionsFromConfig,
   variantOptionsFromConfig,
 } from "stowage/serve";
@@ -31,24 +32,14 @@ export function filesMiddleware(config, storages, errorPage) {
     createVariantHandler(variantOptionsFromConfig(config, storages.default)),
     createMediaHandler(mediaOptionsFromConfig(config, storages)),
   );
-  return (req, res, next) => {
-    /** @type {number | undefined} */
-    let refused;
-    // The library writes what it serves; its short 403/404 texts are replaced by pages.
-    const serve = nodeHandler({
-      async respond(request) {
-        const response = await files.respond(request);
-        if (response?.status === 403 || response?.status === 404) {
-          refused = response.status;
-          return null;
-        }
-        return response;
-      },
-    });
+  // Refusals go to the site: a refused private link gets its page, and a
+  // missing file or folder the site's own 404.
+  const serve = nodeHandler(files, { refusals: "next" });
+  return (req, res, next) =>
     serve(req, res, (error) => {
-      if (error) return next(error);
-      if (refused === 403) return void errorPage(req, res, 403, LINK_REFUSED).catch(next);
-      next();
+      if (!(error instanceof RequestRefusedError)) return next(error);
+      if (error.status === 403) return void errorPage(req, res, 403, LINK_REFUSED).catch(next);
+      if (error.status === 404) return next();
+      errorPage(req, res, error.status, error.message).catch(next);
     });
-  };
 }

@@ -1,7 +1,9 @@
 /** node:http / Connect / Express adapter: `(req, res, next?)` over any handler. */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { pipeline } from "node:stream";
+import { ConfigError, StowageError } from "../../errors.js";
+import { refuseUnknownKeys } from "../../option-keys.js";
 import { bodyStream } from "../body.js";
 import {
   isPromise,
@@ -130,6 +132,36 @@ function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
   else pipeline(bodyStream(body), res, () => undefined);
 }
 
+export interface NodeHandlerOptions {
+  /**
+   * The handler's refusals (400, 403, 404, 405, 422: a bad or expired
+   * signed link, a missing file, a method files do not take): `"answer"`
+   * sends its short text; `"next"` passes a `RequestRefusedError` (with
+   * `status` and the text as its message) to `next`, so the app's error
+   * handler renders its own page. Without `next` the text is sent.
+   * @default "answer"
+   */
+  refusals?: "answer" | "next";
+}
+
+/** Statuses the handlers answer with a short text of their own, which an app may prefer to render. */
+const REFUSALS = new Set([400, 403, 404, 405, 422]);
+
+/** A request Stowage's handler refused, passed to the app (`refusals: "next"`). */
+export class RequestRefusedError extends StowageError {
+  constructor(status: number, message: string) {
+    super("E_REQUEST_REFUSED", message, { status });
+  }
+}
+
+function refusalOf(response: ServeResponse): RequestRefusedError {
+  const text = Buffer.isBuffer(response.body) ? response.body.toString("utf8").trim() : "";
+  return new RequestRefusedError(
+    response.status,
+    text || STATUS_CODES[response.status] || "Refused",
+  );
+}
+
 /**
  * Middleware for node:http, Connect and Express over any Stowage handler
  * (`createStaticFiles`, `createMediaHandler`, `createVariantHandler`,
@@ -137,10 +169,21 @@ function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
  * without `next` (a bare node:http server) it gets a 404. A handler error
  * goes to `next(error)`, or a 500 without `next`.
  */
-export function nodeHandler(handler: ServeHandler): NodeHandler {
+export function nodeHandler(handler: ServeHandler, options: NodeHandlerOptions = {}): NodeHandler {
+  refuseUnknownKeys(options, ["refusals"], "nodeHandler");
+  const refusals = options.refusals ?? "answer";
+  if (refusals !== "answer" && refusals !== "next") {
+    throw new ConfigError(
+      `nodeHandler's refusals must be "answer" or "next", not ${JSON.stringify(refusals)}.`,
+      { key: "refusals" },
+    );
+  }
   return (req, res, next) => {
     const send = (response: ServeResponse | null): void => {
-      if (response !== null) writeNodeResponse(res, response);
+      if (response !== null && next && refusals === "next" && REFUSALS.has(response.status)) {
+        discardBody(response.body);
+        next(refusalOf(response));
+      } else if (response !== null) writeNodeResponse(res, response);
       else if (next) next();
       else answerUnserved(req, res);
     };
