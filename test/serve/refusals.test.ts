@@ -5,8 +5,9 @@
  */
 import type { AddressInfo } from "node:net";
 import express from "express";
+import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeHandler, RequestRefusedError } from "../../src/serve/index.js";
+import { fastifyPlugin, nodeHandler, RequestRefusedError } from "../../src/serve/index.js";
 import { fixtureHandler, makeFixture } from "./support/fixture.js";
 
 const fixture = await makeFixture();
@@ -84,6 +85,38 @@ describe('nodeHandler with refusals: "next"', () => {
     expect(() => nodeHandler(handler, { refusal: "next" } as never)).toThrow(/refusal.*refusals/s);
     expect(() => nodeHandler(handler, { refusals: "render" } as never)).toThrow(
       'nodeHandler\'s refusals must be "answer" or "next", not "render".',
+    );
+  });
+});
+
+describe('fastifyPlugin with refusals: "next"', () => {
+  it("hands a tampered signed link to Fastify's error handler as a 403 with the reason", async () => {
+    const app = Fastify();
+    const errors: unknown[] = [];
+    app.setErrorHandler((error, _request, reply) => {
+      errors.push(error);
+      void reply
+        .code((error as { status?: number }).status ?? 500)
+        .send(`the app's page: ${error.message}`);
+    });
+    await app.register(fastifyPlugin(handler, { refusals: "next" }));
+    app.get("/elsewhere", async () => "the app's route");
+    try {
+      const tampered = fixture.signedDoc.replace(/signature=[^&]+/, "signature=AAAA");
+      const refused = await app.inject({ method: "GET", url: tampered });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).toMatch(/^the app's page: /);
+      expect(errors[0]).toBeInstanceOf(RequestRefusedError);
+      expect((await app.inject({ method: "GET", url: fixture.signedDoc })).statusCode).toBe(200);
+      expect((await app.inject({ method: "GET", url: "/elsewhere" })).body).toBe("the app's route");
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("refuses an unknown option, naming it", () => {
+    expect(() => fastifyPlugin(handler, { refusal: "next" } as never)).toThrow(
+      /refusal.*refusals/s,
     );
   });
 });

@@ -6,7 +6,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bodyStream } from "../body.js";
 import type { ServeHandler, ServeResponse } from "../core.js";
-import { discardBody, respondAtHead } from "./node.js";
+import {
+  discardBody,
+  type NodeHandlerOptions,
+  refusalMode,
+  refusalToPass,
+  respondAtHead,
+} from "./node.js";
 
 /** The part of a Fastify request the plugin reads. */
 export interface FastifyRequestLike {
@@ -44,15 +50,26 @@ export type FastifyPlugin = (
  * A Fastify plugin (Fastify 4 and 5) serving `handler` (any Stowage
  * handler). It answers from an `onRequest` hook, before routing, so no
  * wildcard route competes with the app's own; what the handler does not
- * serve goes on to the app's routes. It is not encapsulated: the hook
+ * serve goes on to the app's routes; with `{ refusals: "next" }` its
+ * refusals go to the app's error handler (see `nodeHandler`). It is not encapsulated: the hook
  * applies to the instance that registers it, and so to all its routes.
  */
-export function fastifyPlugin(handler: ServeHandler): FastifyPlugin {
+export function fastifyPlugin(
+  handler: ServeHandler,
+  options: NodeHandlerOptions = {},
+): FastifyPlugin {
+  const refusals = refusalMode(options, "fastifyPlugin");
   const stowageServe: FastifyPlugin = (instance, _options, done) => {
     instance.addHook("onRequest", (request, reply, next) => {
       const send = (response: ServeResponse | null): void => {
         if (response === null) {
           next();
+          return;
+        }
+        // Fastify's error handler sees it, with its `status`.
+        const refused = refusalToPass(response, refusals);
+        if (refused) {
+          next(refused);
           return;
         }
         const body = response.body;

@@ -132,6 +132,7 @@ function writeNodeResponse(res: ServerResponse, response: ServeResponse): void {
   else pipeline(bodyStream(body), res, () => undefined);
 }
 
+/** Options of `nodeHandler` and `fastifyPlugin`. */
 export interface NodeHandlerOptions {
   /**
    * The handler's refusals (400, 403, 404, 405, 422: a bad or expired
@@ -154,7 +155,26 @@ export class RequestRefusedError extends StowageError {
   }
 }
 
-function refusalOf(response: ServeResponse): RequestRefusedError {
+/** The `refusals` option of an adapter, checked (`what` names the adapter). */
+export function refusalMode(options: NodeHandlerOptions, what: string): "answer" | "next" {
+  refuseUnknownKeys(options, ["refusals"], what);
+  const refusals = options.refusals ?? "answer";
+  if (refusals !== "answer" && refusals !== "next") {
+    throw new ConfigError(
+      `${what}'s refusals must be "answer" or "next", not ${JSON.stringify(refusals)}.`,
+      { key: "refusals" },
+    );
+  }
+  return refusals;
+}
+
+/** The error to hand the app instead of `response`, or null to send `response`. */
+export function refusalToPass(
+  response: ServeResponse,
+  mode: "answer" | "next",
+): RequestRefusedError | null {
+  if (mode !== "next" || !REFUSALS.has(response.status)) return null;
+  discardBody(response.body);
   const text = Buffer.isBuffer(response.body) ? response.body.toString("utf8").trim() : "";
   return new RequestRefusedError(
     response.status,
@@ -170,20 +190,12 @@ function refusalOf(response: ServeResponse): RequestRefusedError {
  * goes to `next(error)`, or a 500 without `next`.
  */
 export function nodeHandler(handler: ServeHandler, options: NodeHandlerOptions = {}): NodeHandler {
-  refuseUnknownKeys(options, ["refusals"], "nodeHandler");
-  const refusals = options.refusals ?? "answer";
-  if (refusals !== "answer" && refusals !== "next") {
-    throw new ConfigError(
-      `nodeHandler's refusals must be "answer" or "next", not ${JSON.stringify(refusals)}.`,
-      { key: "refusals" },
-    );
-  }
+  const refusals = refusalMode(options, "nodeHandler");
   return (req, res, next) => {
     const send = (response: ServeResponse | null): void => {
-      if (response !== null && next && refusals === "next" && REFUSALS.has(response.status)) {
-        discardBody(response.body);
-        next(refusalOf(response));
-      } else if (response !== null) writeNodeResponse(res, response);
+      const refused = response !== null && next ? refusalToPass(response, refusals) : null;
+      if (refused) next!(refused);
+      else if (response !== null) writeNodeResponse(res, response);
       else if (next) next();
       else answerUnserved(req, res);
     };
