@@ -97,7 +97,7 @@ describe('fastifyPlugin with refusals: "next"', () => {
       errors.push(error);
       void reply
         .code((error as { status?: number }).status ?? 500)
-        .send(`the app's page: ${error.message}`);
+        .send(`the app's page: ${(error as Error).message}`);
     });
     await app.register(fastifyPlugin(handler, { refusals: "next" }));
     app.get("/elsewhere", async () => "the app's route");
