@@ -1,9 +1,10 @@
 // One measured sweep in a fresh process, so its peak RSS is its own:
 // builds the storage (the memory driver's objects live here), resets the
 // kernel's peak-RSS mark, runs one approach, prints one JSON line.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Storage } from "../../src/storage/types.js";
+import { memoryKiB } from "../support/proc.js";
 import { storedNames } from "./data.js";
 import { naiveCleanup } from "./naive.js";
 
@@ -32,8 +33,6 @@ const { values } = parseArgs({
 });
 const REFERENCES = [{ table: "documents", column: "file" }];
 const megabytes = (kib: number) => Math.round(kib / 1024);
-const status = (field: string) =>
-  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync("/proc/self/status", "utf8"))![1]);
 
 async function memoryStorage(files: number): Promise<Storage> {
   const driver = memoryDriver();
@@ -49,7 +48,7 @@ const storage =
 const db = await openDatabase(values.database!);
 (globalThis as { gc?: () => void }).gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
-const before = status("VmRSS");
+const before = memoryKiB("self", "VmRSS");
 // Resets VmHWM to the current RSS, so the peak below is the sweep's.
 writeFileSync("/proc/self/clear_refs", "5");
 const cpu = process.cpuUsage();
@@ -68,7 +67,7 @@ if (values.approach === "naive") {
 }
 const ms = performance.now() - started;
 const used = process.cpuUsage(cpu);
-const peak = status("VmHWM");
+const peak = memoryKiB("self", "VmHWM");
 await db.destroy();
 process.stdout.write(
   `${JSON.stringify({

@@ -5,17 +5,7 @@
 // the confirm step on its own.
 // Usage: npm run bench -- direct [--size MiB] [--quick] [--only normal,direct-s3,tus-disk]
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -23,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { PreparedUpload } from "../../src/uploads/direct/index.js";
 import { startS3rver } from "../../test/storage/services/start.js";
+import { cpuSeconds, memoryKiB, randomInput } from "../support/proc.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -38,19 +29,6 @@ const { values } = parseArgs({
 const sizeMiB = Number(values.size ?? (values.quick ? 64 : 1024));
 const kinds = (values.only ?? "normal,direct-s3,tus-disk").split(",");
 const warmUpMiB = Math.min(sizeMiB, 64);
-
-async function makeInput(mib: number): Promise<string> {
-  const file = path.join(work, `input-${mib}MiB.bin`);
-  if (existsSync(file) && statSync(file).size === mib * 1024 * 1024) return file;
-  mkdirSync(work, { recursive: true });
-  const out = createWriteStream(file);
-  for (let index = 0; index < mib; index += 1) {
-    if (!out.write(randomBytes(1024 * 1024)))
-      await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-  }
-  await new Promise<void>((resolve) => out.end(() => resolve()));
-  return file;
-}
 
 interface App {
   child: ChildProcess;
@@ -77,18 +55,6 @@ async function startApp(kind: string, dir: string, s3Endpoint: string): Promise<
     child.once("exit", (code) => reject(new Error(`${kind} app exited with ${code}`)));
   });
   return { child, pid: child.pid!, base: `http://127.0.0.1:${port}` };
-}
-
-function memoryKiB(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
-}
-
-/** User + system CPU seconds the process has used so far (clock ticks are 1/100 s on Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Measures `work` in the app: wall seconds, CPU seconds, and peak RSS over the RSS before it. */
@@ -275,8 +241,8 @@ const LABELS: Record<string, string> = {
 };
 
 async function main(): Promise<void> {
-  const input = await makeInput(sizeMiB);
-  const warmUp = await makeInput(warmUpMiB);
+  const input = await randomInput(work, sizeMiB);
+  const warmUp = await randomInput(work, warmUpMiB);
   const loadBefore = os
     .loadavg()
     .map((load) => load.toFixed(2))

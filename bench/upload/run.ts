@@ -7,21 +7,13 @@
 // reported, with the server's CPU time per GiB (robust on a busy machine).
 // Usage: npm run bench -- upload [--size MiB] [--runs N] [--quick] [--only a,b]
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { cpuSeconds, memoryKiB, randomInput } from "../support/proc.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -42,19 +34,6 @@ const runs = Number(values.runs ?? (values.quick ? 1 : 3));
 const kinds = (values.only ?? "stowage,busboy,busboy-sha256,multer,formidable,django").split(",");
 /** The warm-up upload: big enough to get every server's hot path compiled and its heap grown. */
 const warmUpMiB = Math.min(sizeMiB, 256);
-
-async function makeInput(mib: number): Promise<string> {
-  const file = path.join(work, `input-${mib}MiB.bin`);
-  if (existsSync(file) && statSync(file).size === mib * 1024 * 1024) return file;
-  mkdirSync(work, { recursive: true });
-  const out = createWriteStream(file);
-  for (let index = 0; index < mib; index += 1) {
-    if (!out.write(randomBytes(1024 * 1024)))
-      await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-  }
-  await new Promise<void>((resolve) => out.end(() => resolve()));
-  return file;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -132,11 +111,6 @@ async function start(kind: string, outDir: string, tmpDir: string): Promise<Runn
   return { child, port, pid: child.pid! };
 }
 
-function memoryKiB(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
-}
-
 function curl(port: number, file: string): Promise<{ status: number; seconds: number }> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -166,13 +140,6 @@ function curl(port: number, file: string): Promise<{ status: number; seconds: nu
 const median = (numbers: number[]) =>
   [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
-/** User + system CPU seconds the process has used so far (clock ticks are 1/100 s on Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 const loadAverage = () =>
   os
     .loadavg()
@@ -201,8 +168,8 @@ async function upload(server: Server, file: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const input = await makeInput(sizeMiB);
-  const warmUp = await makeInput(warmUpMiB);
+  const input = await randomInput(work, sizeMiB);
+  const warmUp = await randomInput(work, warmUpMiB);
   const bytes = statSync(input).size;
   const loadBefore = loadAverage();
   const servers: Server[] = [];
