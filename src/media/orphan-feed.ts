@@ -33,12 +33,12 @@ export class OrphanFeed {
    */
   async take(size: number, ahead = size): Promise<OrphanRun> {
     while (this.#names.length < size && !this.#ended) {
-      const ahead = this.#ahead ?? this.#read(size - this.#names.length);
+      const read = this.#ahead ?? this.#read(size - this.#names.length);
       this.#ahead = undefined;
-      const page = await ahead.page;
+      const page = await read.page;
       this.#afterId = page.lastId;
       // The table is complete before deletion starts: a short page is its end.
-      if (page.names.length < ahead.limit) this.#ended = true;
+      if (page.names.length < read.limit) this.#ended = true;
       if (this.#names.length === 0) {
         this.#storages = page.storages;
         this.#names = page.names;

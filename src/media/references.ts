@@ -1,11 +1,11 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ColumnReference, ReferenceFunction, References } from "../config/types.js";
 import { StowageError } from "../errors.js";
+import { checkName } from "../storage/names.js";
 import { type CheckedColumn, checkColumns } from "./catalogue.js";
 import { readColumn, selectAmong } from "./columns.js";
 import { type Dialect, dialectOf } from "./database.js";
 import { CleanupConfigError, DatabaseError, InvalidReferenceError } from "./errors.js";
-import { storedName } from "./names.js";
 import { ownerOf } from "./owners.js";
 import type { AnyDatabase } from "./types.js";
 
@@ -189,7 +189,7 @@ function referenceName(label: string, value: unknown): string | undefined {
   if (value === null || value === undefined || value === "") return undefined;
   if (typeof value !== "string") throw new InvalidReferenceError(label, value, "not a string");
   try {
-    return storedName(value);
+    return checkName(value);
   } catch (error) {
     const reason = error instanceof StowageError ? reasonOf(error.message) : String(error);
     throw new InvalidReferenceError(label, value, reason, { cause: error });
